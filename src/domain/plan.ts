@@ -1,0 +1,53 @@
+import { createHash } from "node:crypto";
+import type { TargetKind } from "./identity.js";
+
+export type ActionParam = string | number | boolean | null;
+
+/** One concrete step of a plan, written so a change manager can approve it as it stands. */
+export interface PlannedAction {
+  /** Stable within the plan: `a1`, `a2`, … */
+  id: string;
+  /** The adapter's action name, e.g. `postgres.disable-login`. */
+  kind: string;
+  /** One line: exactly what is done, on which principal. */
+  summary: string;
+  /** What this breaks for whoever still uses the credential. */
+  impact: string;
+  /** How it is proved done. */
+  verification: string;
+  /** How to undo it, or null where it cannot be undone (and the plan says so). */
+  undo: string | null;
+  optional: boolean;
+  params: Record<string, ActionParam>;
+}
+
+export interface Plan {
+  findingFingerprint: string;
+  targetId: string;
+  targetKind: TargetKind;
+  principal: string;
+  actions: PlannedAction[];
+  /** SHA-256 over the canonical JSON of everything above: what the approval is bound to. */
+  hash: string;
+}
+
+export type PlanContent = Omit<Plan, "hash">;
+
+/** JSON with sorted keys at every depth: the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object")
+    return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+}
+
+export function hashPlan(content: PlanContent): string {
+  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+}
+
+export function makePlan(content: PlanContent): Plan {
+  return { ...content, hash: hashPlan(content) };
+}

@@ -1,0 +1,122 @@
+import type { Plan } from "../domain/plan.js";
+
+export type ItsmKind = "servicenow" | "jira";
+
+/** A ticket as closeloop stores it: the immutable id is the identity, the key is for people. */
+export interface TicketRef {
+  itsm: ItsmKind;
+  /** The configured instance id, e.g. `snow-prod`. */
+  instance: string;
+  /** ServiceNow sys_id, Jira numeric issue id: never changes. */
+  id: string;
+  /** CHG0030001, SEC-12: may change (a moved Jira issue). */
+  key: string;
+  url?: string;
+}
+
+/** What the engine hands an adapter to open a ticket; fields come from the mapping templates. */
+export interface TicketDraft {
+  findingFingerprint: string;
+  /** The idempotency marker stored on the ticket (`correlation_id`, a label, an issue property). */
+  correlationId: string;
+  /** Rendered mapping fields, by the ITSM's own field names. */
+  fields: Record<string, unknown>;
+  plan: Plan;
+  /** The plan as a change manager reads it, ending with the plan hash. */
+  planText: string;
+}
+
+export type ApprovalStatus =
+  "not_requested" | "requested" | "approved" | "rejected" | "canceled";
+
+export interface ApproverRecord {
+  /** The approver's immutable id (sys_id, accountId). */
+  userId: string;
+  userName?: string;
+  /** The group the approval came through, where the ITSM says. */
+  group?: string;
+  state:
+    | "requested"
+    | "approved"
+    | "rejected"
+    | "not_required"
+    | "canceled"
+    | "other";
+  /** UTC ISO-8601 time of the decision, where known. */
+  decidedAt?: string;
+  /** The record that holds this approval (a sysapproval_approver sys_id, a JSM approval id). */
+  recordId: string;
+}
+
+/** The approval exactly as read back from the ITSM, right now. closeloop never writes one. */
+export interface ApprovalReading {
+  status: ApprovalStatus;
+  /** The ticket's raw state value (`-2`, `Scheduled` id), never a label. */
+  ticketState: string;
+  /** True once the ticket is in the state where work is being done (ServiceNow Implement). */
+  inImplementation: boolean;
+  approvers: ApproverRecord[];
+  /** Who asked for the change: closeloop's own user, normally. */
+  requestedBy?: string;
+  /** The change window in UTC ISO-8601, where set. */
+  window: { start?: string; end?: string };
+  /** The plan hash written in the ticket, as read back now; null when it cannot be found. */
+  planHash: string | null;
+  readAt: string;
+}
+
+export type TicketLifecycle = "open" | "closed" | "canceled" | "deleted";
+
+export interface TicketStatus {
+  lifecycle: TicketLifecycle;
+  /** Raw state or status id. */
+  rawState: string;
+  /** The key as the ITSM has it now (a moved issue answers with its new key). */
+  key: string;
+}
+
+export interface EvidenceFile {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface AttachmentRef {
+  id: string;
+  fileName: string;
+  sizeBytes: number;
+  /** SHA-256 hex as the ITSM reports it, or as closeloop computed it when read back. */
+  sha256: string;
+  /** False while ServiceNow still says `pending`. */
+  ready: boolean;
+}
+
+export interface CloseOutcome {
+  successful: boolean;
+  notes: string;
+}
+
+/** One ITSM instance. Every write is idempotent or guarded by a lookup; every read is raw values. */
+export interface ItsmAdapter {
+  readonly kind: ItsmKind;
+  readonly instance: string;
+  /** The ITSM user closeloop acts as: its approvals never count. */
+  readonly ownUserId: () => Promise<string>;
+  findByCorrelation(correlationId: string): Promise<TicketRef | null>;
+  create(draft: TicketDraft): Promise<TicketRef>;
+  requestApproval(ref: TicketRef): Promise<void>;
+  readApproval(ref: TicketRef): Promise<ApprovalReading>;
+  startWork(ref: TicketRef): Promise<void>;
+  addNote(ref: TicketRef, text: string): Promise<void>;
+  attach(ref: TicketRef, file: EvidenceFile): Promise<AttachmentRef>;
+  listAttachments(ref: TicketRef): Promise<AttachmentRef[]>;
+  close(ref: TicketRef, outcome: CloseOutcome): Promise<void>;
+  readStatus(ref: TicketRef): Promise<TicketStatus>;
+  /**
+   * Every ticket of closeloop's changed since the cursor, in one query per instance (polling shared
+   * across findings). Returns the ids and a new cursor.
+   */
+  listChangedSince(
+    cursor: string | null,
+  ): Promise<{ ids: string[]; cursor: string }>;
+}
