@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { collectFindings } from '../ingest/index.js';
+import { findingToDryRunJson } from '../ingest/index.js';
+import type { FormatName, ReadOptions } from '../ingest/index.js';
+import { withContainer } from './container.js';
+import type { CliIo, CliOutcome } from './io.js';
+import { configPathFrom, writeJsonLine, writeLine } from './io.js';
+
+interface IngestOptions {
+  format?: string;
+  dryRun: boolean;
+  json: boolean;
+  sourceRoot?: string;
+  config?: string;
+}
+
+export function registerIngestCommand(
+  program: Command,
+  io: CliIo,
+  _outcome: CliOutcome,
+): void {
+  program
+    .command('ingest')
+    .description('read a scanner report and store its findings')
+    .argument('<file>', 'the report (gitleaks, TruffleHog, SARIF, ggshield, …)')
+    .option('--format <name>', 'the report format, when detection cannot tell')
+    .option('--dry-run', 'print the normalised findings; store nothing', false)
+    .option('--json', 'one JSON object a line', false)
+    .option(
+      '--source-root <dir>',
+      'the directory the report paths are relative to (lets masked SARIF be read back)',
+    )
+    .option('--config <file>', 'configuration file')
+    .action(async (file: string, options: IngestOptions) => {
+      const readOptions: ReadOptions = {};
+      // The format name is checked by ingest itself, which lists the known ones when it is wrong.
+      if (options.format !== undefined) {
+        readOptions.format = options.format as FormatName;
+      }
+      if (options.sourceRoot !== undefined) {
+        readOptions.sourceRoot = resolve(io.cwd, options.sourceRoot);
+      }
+
+      const result = await collectFindings(resolve(io.cwd, file), readOptions);
+
+      if (options.dryRun) {
+        printDryRun(io, result.records.map((r) => r.finding), options.json);
+        return;
+      }
+
+      const configPath = configPathFrom(options.config, io.env);
+      const summary = await withContainer(configPath, io, (container) =>
+        container.engine.ingest(result.records),
+      );
+      if (options.json) {
+        writeJsonLine(io, { file, format: result.format, ...summary });
+        return;
+      }
+      writeLine(
+        (t) => io.out(t),
+        `${file} (${result.format}): ${result.records.length} finding(s); ` +
+          `${summary.added} new, ${summary.updated} updated, ` +
+          `${summary.regressions} regression(s)`,
+      );
+    });
+}
+
+function printDryRun(
+  io: CliIo,
+  findings: Parameters<typeof findingToDryRunJson>[0][],
+  json: boolean,
+): void {
+  for (const finding of findings) {
+    if (json) {
+      writeJsonLine(io, findingToDryRunJson(finding));
+      continue;
+    }
+    const where = finding.locations[0];
+    const at = where?.file === undefined ? '' : ` at ${where.file}:${where.lineReported ?? '?'}`;
+    writeLine(
+      (t) => io.out(t),
+      `${finding.fingerprint.slice(0, 12)}  ${finding.severity.padEnd(8)} ` +
+        `${finding.detector}  ${finding.preview}${at}`,
+    );
+  }
+}

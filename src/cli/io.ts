@@ -1,0 +1,35 @@
+/**
+ * Everything a command touches outside itself, passed in so that tests can run the CLI in-process.
+ * `process.env` and the standard streams are read only in main.ts and handed down from there.
+ */
+export interface CliIo {
+  /** Writes to standard output, as given (callers add the newline). */
+  out(text: string): void;
+  /** Writes to standard error, as given. */
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM: long-running commands stop and clean up. */
+  signal: AbortSignal;
+}
+
+/** The mutable outcome of one CLI run: commands lower it to 1 when their work failed. */
+export interface CliOutcome {
+  exitCode: number;
+}
+
+export function writeLine(write: (text: string) => void, text = ''): void {
+  write(`${text}\n`);
+}
+
+export function writeJsonLine(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value)}\n`);
+}
+
+/** The configuration file a command reads: --config, then CLOSELOOP_CONFIG, then the default. */
+export function configPathFrom(
+  option: string | undefined,
+  env: NodeJS.ProcessEnv,
+): string {
+  return option ?? env.CLOSELOOP_CONFIG ?? './config/closeloop.yaml';
+}

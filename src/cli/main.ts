@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { runCli } from './program.js';
+
+/**
+ * The process glue, and the only place that reads process.env, argv and the real streams. The
+ * first SIGINT/SIGTERM aborts the running command so that it cleans up; a second one exits.
+ */
+const controller = new AbortController();
+let interrupted = 0;
+
+function onSignal(signal: NodeJS.Signals): void {
+  interrupted += 1;
+  if (interrupted > 1) process.exit(130);
+  process.stderr.write(`closeloop: ${signal} received, stopping\n`);
+  controller.abort(new Error(`${signal} received`));
+}
+
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+});
+
+process.exitCode = code;
+process.removeListener('SIGINT', onSignal);
+process.removeListener('SIGTERM', onSignal);
+
+// A library that leaves a handle open (a socket in keep-alive, a timer) must not keep a finished
+// command alive; the timer is unref'd, so it only fires when something else still holds the loop.
+setTimeout(() => process.exit(code), 3000).unref();

@@ -1,0 +1,144 @@
+import { z } from "zod";
+import { secretRefSchema } from "./secret-ref.js";
+import {
+  itsmInstanceSchema,
+  ownershipConfigSchema,
+  targetSchema,
+} from "./systems.js";
+
+const TARGET_KINDS = [
+  "postgres",
+  "salesforce",
+  "aws-iam",
+  "github",
+  "runbook",
+] as const;
+const FINDING_KINDS = ["secret", "access", "certificate"] as const;
+
+const oneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]);
+const id = z.string().min(1);
+
+export const logConfigSchema = z
+  .object({
+    level: z.enum(["error", "warn", "info", "debug"]).default("info"),
+    format: z.enum(["json", "pretty"]).default("json"),
+  })
+  .strict();
+
+export const httpConfigSchema = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65_535).default(8080),
+    /** Webhook receivers: each ITSM adapter that takes webhooks reads its own entry. */
+    webhooks: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+export const custodyConfigSchema = z
+  .object({
+    /** Encrypts the leaked values kept for probing; never inline. */
+    key: secretRefSchema,
+    /** Older keys still able to decrypt, newest first, while values are re-encrypted. */
+    previousKeys: z.array(secretRefSchema).default([]),
+  })
+  .strict();
+
+/** Every condition given must hold; a list matches any of its values. */
+export const routingRuleSchema = z
+  .object({
+    when: z
+      .object({
+        detector: oneOrMany(id).optional(),
+        targetId: oneOrMany(id).optional(),
+        targetKind: oneOrMany(z.enum(TARGET_KINDS)).optional(),
+        owner: oneOrMany(id).optional(),
+        kind: oneOrMany(z.enum(FINDING_KINDS)).optional(),
+      })
+      .strict(),
+    /** ITSM instance ids; the first is where the approval is read. */
+    itsm: z.array(id).min(1),
+    jiraProject: id.optional(),
+  })
+  .strict();
+
+export const routingConfigSchema = z
+  .object({
+    rules: z.array(routingRuleSchema).default([]),
+    default: z.array(id).min(1),
+  })
+  .strict();
+
+export const policyConfigSchema = z
+  .object({
+    /** Approver groups whose approval counts; unset: any group. */
+    allowedApprovalGroups: z.array(id).optional(),
+    /** A ticket closed or deleted by a person before the evidence: flag it, or open a new one. */
+    ticketLost: z.enum(["flag", "reopen"]).default("flag"),
+    pollIntervalMs: z.number().int().min(1_000).default(30_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default("./.closeloop"),
+    custody: custodyConfigSchema,
+    log: logConfigSchema.prefault({}),
+    http: httpConfigSchema.prefault({}),
+    itsm: z.array(itsmInstanceSchema).min(1),
+    targets: z.array(targetSchema).default([]),
+    routing: routingConfigSchema,
+    ownership: ownershipConfigSchema,
+    policy: policyConfigSchema.prefault({}),
+    mappingsDir: z.string().min(1).default("./mappings"),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    uniqueIds(config.itsm, ["itsm"], ctx);
+    uniqueIds(config.targets, ["targets"], ctx);
+
+    const known = new Set(config.itsm.map((instance) => instance.id));
+    const refs: [string[], (string | number)[]][] = [
+      [config.routing.default, ["routing", "default"]],
+      ...config.routing.rules.map(
+        (rule, i): [string[], (string | number)[]] => [
+          rule.itsm,
+          ["routing", "rules", i, "itsm"],
+        ],
+      ),
+    ];
+    for (const [ids, path] of refs) {
+      ids.forEach((ref, j) => {
+        if (known.has(ref)) return;
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, j],
+          message: `unknown ITSM instance "${ref}"; configured: ${[...known].join(", ")}`,
+        });
+      });
+    }
+  });
+
+function uniqueIds(
+  items: readonly { id: string }[],
+  path: string[],
+  ctx: z.RefinementCtx,
+): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...path, i, "id"],
+        message: `duplicate id "${item.id}"`,
+      });
+    }
+    seen.add(item.id);
+  });
+}
+
+export type Config = z.output<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type RoutingConfig = Config["routing"];
+export type RoutingRule = Config["routing"]["rules"][number];
+export type PolicyConfig = Config["policy"];

@@ -1,0 +1,269 @@
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { assertNever, isCloseloopError } from "../domain/errors.js";
+import { isEndState } from "../domain/states.js";
+import { StateConflictError } from "../store/errors.js";
+import type { FindingRecord } from "../store/types.js";
+import { StepContext, type StepOutcome } from "./context.js";
+import { awaitingStep } from "./steps/approval-step.js";
+import { closeStep } from "./steps/close-step.js";
+import { executeStep } from "./steps/execute-step.js";
+import { planStep } from "./steps/plan-step.js";
+import { plannedStep, ticketingStep } from "./steps/ticket-step.js";
+import { verifyStep } from "./steps/verify-step.js";
+import type {
+  EngineDeps,
+  FindingStatusRow,
+  IngestRecord,
+  IngestSummary,
+  PassSummary,
+} from "./types.js";
+
+const MAX_STEPS_PER_PASS = 16;
+const MAX_BATCHES_PER_PASS = 50;
+const DEFAULT_LEASE_MS = 5 * 60_000;
+const DEFAULT_BATCH = 100;
+
+/** Retry delay after a failed step: exponential from 5 s to 1 h, never below what the remote asked. */
+function backoffMs(attempts: number, retryAfterMs: number | undefined): number {
+  const exp = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+  return Math.max(exp, retryAfterMs ?? 0);
+}
+
+/** The reconcile loop: every step is a recorded transition; the store is its only memory. */
+export class Engine {
+  readonly #deps: EngineDeps;
+  readonly #owner = `engine-${randomUUID()}`;
+
+  constructor(deps: EngineDeps) {
+    this.#deps = deps;
+  }
+
+  /** Seals secrets, then merges every record in one transaction: all or nothing. */
+  async ingest(records: IngestRecord[]): Promise<IngestSummary> {
+    const { store, custody } = this.#deps;
+    const items = records.map((r) => ({
+      finding: r.finding,
+      sealedSecret:
+        r.secret === null
+          ? null
+          : custody.seal(r.secret, r.finding.fingerprint),
+    }));
+    const result = await store.upsertFindings(
+      items,
+      this.#deps.clock().toISOString(),
+    );
+    const ctx = new StepContext(this.#deps);
+    for (const fp of result.added)
+      ctx.emit("finding.ingested", { fingerprint: fp, state: "new" });
+    for (const fp of result.regressions) {
+      ctx.emit("finding.regression", { fingerprint: fp, state: "regression" });
+    }
+    return {
+      added: result.added.length,
+      updated: result.updated.length,
+      regressions: result.regressions.length,
+    };
+  }
+
+  /** One pass: one change query per ITSM instance, then every finding that is due. */
+  async runOnce(): Promise<PassSummary> {
+    const { store, logger, policy } = this.#deps;
+    const summary: PassSummary = {
+      polled: {},
+      processed: 0,
+      transitions: 0,
+      errors: 0,
+      states: {},
+    };
+    const ctx = new StepContext(this.#deps);
+
+    for (const itsm of this.#deps.itsms) {
+      try {
+        const changed = await itsm.listChangedSince(
+          await store.getCursor(itsm.instance),
+        );
+        await store.recordTicketChanges(
+          itsm.instance,
+          changed.ids,
+          changed.cursor,
+          ctx.now(),
+        );
+        summary.polled[itsm.instance] = changed.ids.length;
+      } catch (error) {
+        summary.errors += 1;
+        logger.warn("itsm.poll_failed", {
+          instance: itsm.instance,
+          ...errorFields(error),
+        });
+      }
+    }
+
+    const seen = new Set<string>();
+    for (let batch = 0; batch < MAX_BATCHES_PER_PASS; batch += 1) {
+      const claimed = (
+        await store.claimDue(
+          ctx.now(),
+          this.#owner,
+          policy.claimLeaseMs ?? DEFAULT_LEASE_MS,
+          policy.batchSize ?? DEFAULT_BATCH,
+        )
+      ).filter((r) => !seen.has(r.fingerprint));
+      if (claimed.length === 0) break;
+      for (const record of claimed) {
+        seen.add(record.fingerprint);
+        summary.processed += 1;
+        await this.#advance(ctx, record, summary);
+      }
+    }
+
+    for (const f of await store.listFindings()) {
+      summary.states[f.state] = (summary.states[f.state] ?? 0) + 1;
+    }
+    return summary;
+  }
+
+  /** Passes every `intervalMs` until the signal aborts. */
+  async run(signal: AbortSignal, intervalMs: number): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.runOnce();
+      } catch (error) {
+        this.#deps.logger.error("engine.pass_failed", errorFields(error));
+      }
+      try {
+        await sleep(intervalMs, undefined, { signal });
+      } catch {
+        return;
+      }
+    }
+  }
+
+  async status(): Promise<FindingStatusRow[]> {
+    const { store } = this.#deps;
+    const rows: FindingStatusRow[] = [];
+    for (const f of await store.listFindings()) {
+      const tickets = await store.listTickets(f.fingerprint, f.cycle);
+      rows.push({
+        fingerprint: f.fingerprint,
+        title: f.finding.title,
+        state: f.state,
+        cycle: f.cycle,
+        tickets: tickets.map((t) => ({
+          itsm: t.itsm,
+          instance: t.instance,
+          key: t.ref?.key ?? null,
+        })),
+        lastStep: f.lastStep,
+        lastStepAt: f.lastStepAt,
+        reason: f.reason,
+      });
+    }
+    return rows;
+  }
+
+  async #advance(
+    ctx: StepContext,
+    first: FindingRecord,
+    summary: PassSummary,
+  ): Promise<void> {
+    const { store, logger } = this.#deps;
+    let record = first;
+    try {
+      for (let i = 0; i < MAX_STEPS_PER_PASS; i += 1) {
+        const outcome = await step(ctx, record);
+        if (outcome.kind === "wait") {
+          const patch = { dueAt: outcome.dueAt, attempts: 0 };
+          await store.updateFinding(
+            record.fingerprint,
+            outcome.reason === undefined
+              ? patch
+              : { ...patch, reason: outcome.reason },
+            ctx.now(),
+          );
+          return;
+        }
+        summary.transitions += 1;
+        record = outcome.record;
+        if (isEndState(record.state)) return;
+      }
+      await store.updateFinding(
+        record.fingerprint,
+        { dueAt: ctx.now() },
+        ctx.now(),
+      );
+    } catch (error) {
+      if (error instanceof StateConflictError) return;
+      summary.errors += 1;
+      const attempts = record.attempts + 1;
+      const retryAfter = isCloseloopError(error)
+        ? error.retryAfterMs
+        : undefined;
+      const fields = errorFields(error);
+      logger.warn("step.failed", {
+        findingId: record.fingerprint,
+        state: record.state,
+        attempt: attempts,
+        ...fields,
+      });
+      await store.updateFinding(
+        record.fingerprint,
+        {
+          attempts,
+          dueAt: ctx.later(backoffMs(attempts, retryAfter)),
+          reason: `${record.state} failed: ${String(fields["code"])}`,
+        },
+        ctx.now(),
+      );
+      ctx.emit("step.failed", record, { ...fields, attempt: attempts });
+    } finally {
+      ctx.freshReadings.delete(record.fingerprint);
+      await store.releaseClaim(first.fingerprint, this.#owner);
+    }
+  }
+}
+
+function errorFields(error: unknown): Record<string, unknown> {
+  if (isCloseloopError(error)) {
+    return {
+      code: error.code,
+      retryable: error.retryable,
+      message: error.message,
+    };
+  }
+  return {
+    code: "UNEXPECTED",
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+function step(ctx: StepContext, record: FindingRecord): Promise<StepOutcome> {
+  switch (record.state) {
+    case "new":
+    case "regression":
+      return planStep(ctx, record);
+    case "planned":
+      return plannedStep(ctx, record);
+    case "ticketing":
+      return ticketingStep(ctx, record);
+    case "awaiting_approval":
+      return awaitingStep(ctx, record);
+    case "executing":
+      return executeStep(ctx, record);
+    case "verifying":
+      return verifyStep(ctx, record);
+    case "evidence":
+      return closeStep(ctx, record);
+    case "unresolved":
+    case "closed":
+    case "rejected":
+    case "canceled":
+    case "window_expired":
+    case "action_failed":
+    case "still_valid":
+    case "ticket_lost":
+      return Promise.resolve({ kind: "wait", dueAt: null });
+    default:
+      return assertNever(record.state, "finding state");
+  }
+}

@@ -1,0 +1,89 @@
+import type { ApprovalReading, ApproverRecord } from "../itsm/types.js";
+
+export type GateBlock =
+  | "not_approved"
+  | "rejected"
+  | "canceled"
+  | "plan_hash_mismatch"
+  | "before_window"
+  | "window_passed"
+  | "approved_by_closeloop"
+  | "approved_by_requester"
+  | "approver_not_in_allowed_group";
+
+export type GateResult =
+  | { pass: true; approvers: ApproverRecord[] }
+  | { pass: false; block: GateBlock; reason: string };
+
+export interface GateInput {
+  reading: ApprovalReading;
+  ownUserId: string;
+  planHash: string;
+  allowedGroups: string[] | undefined;
+  now: Date;
+}
+
+function blocked(block: GateBlock, reason: string): GateResult {
+  return { pass: false, block, reason };
+}
+
+/**
+ * The approval gate (closure contract 2), on an approval read back just now: approved, by someone
+ * who is neither closeloop nor the requester, in an allowed group where configured, inside the
+ * window where one is set, for exactly the stored plan.
+ */
+export function checkGate(input: GateInput): GateResult {
+  const { reading, now } = input;
+  if (reading.status === "rejected")
+    return blocked("rejected", "the change was rejected");
+  if (reading.status === "canceled")
+    return blocked("canceled", "the change was canceled");
+  if (reading.status !== "approved") {
+    return blocked("not_approved", `approval is ${reading.status}`);
+  }
+
+  if (reading.planHash !== input.planHash) {
+    return blocked(
+      "plan_hash_mismatch",
+      `the ticket's plan hash ${reading.planHash ?? "(missing)"} is not the stored plan's`,
+    );
+  }
+
+  const { start, end } = reading.window;
+  if (start !== undefined && now.getTime() < Date.parse(start)) {
+    return blocked("before_window", `the change window opens at ${start}`);
+  }
+  if (end !== undefined && now.getTime() > Date.parse(end)) {
+    return blocked("window_passed", `the change window closed at ${end}`);
+  }
+
+  const approved = reading.approvers.filter((a) => a.state === "approved");
+  const notOwn = approved.filter((a) => a.userId !== input.ownUserId);
+  if (notOwn.length === 0) {
+    return blocked(
+      "approved_by_closeloop",
+      "no approval by anyone but closeloop itself",
+    );
+  }
+  const independent = notOwn.filter((a) => a.userId !== reading.requestedBy);
+  if (independent.length === 0) {
+    return blocked(
+      "approved_by_requester",
+      "the only approval is the requester's own",
+    );
+  }
+  const groups = input.allowedGroups ?? [];
+  const counted =
+    groups.length === 0
+      ? independent
+      : independent.filter(
+          (a) => a.group !== undefined && groups.includes(a.group),
+        );
+  if (counted.length === 0) {
+    return blocked(
+      "approver_not_in_allowed_group",
+      `no approver in an allowed group (${groups.join(", ")})`,
+    );
+  }
+  return { pass: true, approvers: counted };
+}

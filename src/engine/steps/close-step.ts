@@ -1,0 +1,162 @@
+import { CloseloopError } from "../../domain/errors.js";
+import { buildEvidence, evidenceFileName } from "../../evidence/document.js";
+import type { AttachmentRef, TicketRef } from "../../itsm/types.js";
+import type { EvidenceRecord, FindingRecord } from "../../store/types.js";
+import type { ActionResult, ProbeResult } from "../../targets/types.js";
+import type { StepContext, StepOutcome } from "../context.js";
+import { approvalSource } from "./approval-step.js";
+import { checkTicketsAlive } from "./lost.js";
+
+const ATTACHMENT_RECHECK_MS = 5_000;
+
+async function evidenceOf(
+  ctx: StepContext,
+  record: FindingRecord,
+  refs: TicketRef[],
+): Promise<EvidenceRecord> {
+  const { store } = ctx.deps;
+  const { plan, identity, approval } = record;
+  if (plan === null || identity === null || approval === null) {
+    throw new CloseloopError(
+      "EVIDENCE_INCOMPLETE",
+      "plan, identity or approval missing",
+    );
+  }
+  const intents = await store.listIntents(record.fingerprint, record.cycle);
+  const outputs = (kind: string) =>
+    intents
+      .filter((i) => i.kind === kind && i.status === "done")
+      .map((i) => i.output ?? {});
+  const source = await approvalSource(ctx, record);
+  const primary = refs[0] ?? source;
+  const input = {
+    finding: record.finding,
+    cycle: record.cycle,
+    identity,
+    plan,
+    approval,
+    approvalTicket: source,
+    tickets: refs,
+    regressionOf: record.regressionOf,
+    actions: outputs("action") as unknown as ActionResult[],
+    probes: outputs("probe") as unknown as ProbeResult[],
+    createdAt: ctx.now(),
+  };
+  // Built once per cycle and stored before any upload, so every retry attaches the same bytes.
+  return store.appendEvidence(
+    record.fingerprint,
+    record.cycle,
+    (prev) => ({
+      fileName: evidenceFileName(primary.key, record.fingerprint),
+      ...buildEvidence(input, prev, ctx.deps.evidence),
+    }),
+    ctx.now(),
+  );
+}
+
+const matches = (a: AttachmentRef, doc: EvidenceRecord): boolean =>
+  a.sha256 === doc.sha256 && a.sizeBytes === doc.bytes.length;
+
+/** Attaches the document unless an earlier, interrupted upload already put it there. */
+async function attachOnce(
+  ctx: StepContext,
+  record: FindingRecord,
+  ref: TicketRef,
+  doc: EvidenceRecord,
+): Promise<void> {
+  const key = `evidence.attach:${record.fingerprint}:${record.cycle}:${ref.instance}`;
+  await ctx.once(record, key, "evidence.attach", async (begun) => {
+    const itsm = ctx.itsm(ref.instance);
+    if (begun.attempts > 1) {
+      const present = (await itsm.listAttachments(ref)).find((a) =>
+        matches(a, doc),
+      );
+      if (present !== undefined) return { ...present };
+    }
+    const attached = await itsm.attach(ref, {
+      fileName: evidenceFileName(ref.key, record.fingerprint),
+      contentType: "application/json",
+      bytes: doc.bytes,
+    });
+    return { ...attached };
+  });
+}
+
+/**
+ * evidence → closed. Closure contract 1: every ticket of the finding gets the document, and each
+ * is closed only after its attachment list shows it, ready, with the same SHA-256 and size.
+ */
+export async function closeStep(
+  ctx: StepContext,
+  record: FindingRecord,
+): Promise<StepOutcome> {
+  const closeKey = (instance: string) =>
+    `ticket.close:${record.fingerprint}:${record.cycle}:${instance}`;
+  // A ticket closeloop began to close (then crashed) reads closed: that is not a lost ticket.
+  const lost = await checkTicketsAlive(
+    ctx,
+    record,
+    async (instance) =>
+      (await ctx.deps.store.getIntent(closeKey(instance))) !== null,
+  );
+  if (lost !== null) return lost;
+
+  const refs = await ctx.openRefs(record);
+  const doc = await evidenceOf(ctx, record, refs);
+  for (const ref of refs) await attachOnce(ctx, record, ref, doc);
+
+  for (const ref of refs) {
+    const listed = await ctx.itsm(ref.instance).listAttachments(ref);
+    const present = listed.find((a) => matches(a, doc));
+    if (present?.ready !== true) {
+      if (present === undefined) {
+        // Journaled as attached but not there: upload again on the next look.
+        const key = `evidence.attach:${record.fingerprint}:${record.cycle}:${ref.instance}`;
+        await ctx.deps.store.completeIntent(
+          key,
+          "failed",
+          { missing: true },
+          ctx.now(),
+        );
+      }
+      return {
+        kind: "wait",
+        dueAt: ctx.later(ATTACHMENT_RECHECK_MS),
+        reason:
+          present === undefined
+            ? "evidence not found on the ticket"
+            : "evidence pending",
+      };
+    }
+  }
+
+  await ctx.note(
+    record,
+    "evidence-attached",
+    `closeloop: evidence ${doc.fileName} attached, sha256 ${doc.sha256}.\n\n${doc.summary}`,
+  );
+  for (const ref of refs)
+    ctx.emit("evidence.attached", record, { sha256: doc.sha256 }, ref);
+
+  for (const t of await ctx.tickets(record)) {
+    const ref = t.ref;
+    if (ref === null || t.lifecycle !== "open") continue;
+    await ctx.once(record, closeKey(ref.instance), "ticket.close", async () => {
+      await ctx.itsm(ref.instance).close(ref, {
+        successful: true,
+        notes: `Verified revoked; evidence ${doc.fileName} (sha256 ${doc.sha256}) attached.`,
+      });
+      return {};
+    });
+    await ctx.deps.store.saveTicket({
+      ...t,
+      lifecycle: "closed",
+      updatedAt: ctx.now(),
+    });
+  }
+  await ctx.deps.store.shredSecret(record.fingerprint);
+  const moved = await ctx.move(record, "closed", { lastStep: "ticket.closed" });
+  for (const ref of refs)
+    ctx.emit("ticket.closed", moved.record, { sha256: doc.sha256 }, ref);
+  return moved;
+}

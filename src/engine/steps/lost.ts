@@ -1,0 +1,67 @@
+import type { TicketRef } from "../../itsm/types.js";
+import type { FindingRecord } from "../../store/types.js";
+import type { StepContext, StepOutcome } from "../context.js";
+
+/**
+ * A ticket closed, canceled or deleted by a person before the evidence existed. `flag` stops
+ * and says so; `reopen` starts a new cycle, which opens a new ticket and needs a new approval.
+ */
+export async function ticketLost(
+  ctx: StepContext,
+  record: FindingRecord,
+  ref: TicketRef,
+  lifecycle: string,
+): Promise<StepOutcome> {
+  const now = ctx.now();
+  for (const t of await ctx.tickets(record)) {
+    if (t.instance !== ref.instance) continue;
+    await ctx.deps.store.saveTicket({
+      ...t,
+      lifecycle: "lost",
+      updatedAt: now,
+    });
+  }
+  const reason = `ticket ${ref.key} was ${lifecycle} by a person before the evidence existed`;
+
+  if (ctx.deps.policy.ticketLostPolicy === "reopen") {
+    const moved = await ctx.deps.store.newCycle(
+      record.fingerprint,
+      record.state,
+      "planned",
+      now,
+    );
+    ctx.emit("ticket.lost", moved, { reason, policy: "reopen" }, ref);
+    return { kind: "moved", record: moved };
+  }
+  const moved = await ctx.move(record, "ticket_lost", {
+    reason,
+    lastStep: "ticket.lost",
+  });
+  ctx.emit("ticket.lost", moved.record, { reason, policy: "flag" }, ref);
+  return moved;
+}
+
+/** Checks every ticket of the cycle is still open; answers with the lost-ticket outcome if not. */
+export async function checkTicketsAlive(
+  ctx: StepContext,
+  record: FindingRecord,
+  closingByUs: (instance: string) => Promise<boolean>,
+): Promise<StepOutcome | null> {
+  for (const t of await ctx.tickets(record)) {
+    if (t.ref === null || t.lifecycle !== "open") continue;
+    if (await closingByUs(t.instance)) continue;
+    const status = await ctx.itsm(t.instance).readStatus(t.ref);
+    if (status.key !== t.ref.key) {
+      // The id is the identity; the key can change when a Jira issue moves (BR-16).
+      await ctx.deps.store.saveTicket({
+        ...t,
+        ref: { ...t.ref, key: status.key },
+        updatedAt: ctx.now(),
+      });
+    }
+    if (status.lifecycle !== "open") {
+      return ticketLost(ctx, record, t.ref, status.lifecycle);
+    }
+  }
+  return null;
+}

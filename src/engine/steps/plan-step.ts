@@ -1,0 +1,55 @@
+import { makePlan } from "../../domain/plan.js";
+import type { FindingRecord } from "../../store/types.js";
+import type { StepContext, StepOutcome } from "../context.js";
+
+/** new / regression → planned (identity resolved, plan hashed) or unresolved with the reason. */
+export async function planStep(
+  ctx: StepContext,
+  record: FindingRecord,
+): Promise<StepOutcome> {
+  const resolution = ctx.deps.resolve(record.finding);
+  if (!resolution.ok) {
+    const reason = resolution.unresolved.reason;
+    const moved = await ctx.move(record, "unresolved", {
+      reason,
+      lastStep: "identity.unresolved",
+    });
+    ctx.emit("identity.unresolved", moved.record, { reason });
+    return moved;
+  }
+
+  const { identity } = resolution;
+  const target = ctx.target(identity.targetId);
+  if (target === undefined) {
+    const reason = `no target adapter is configured for ${identity.targetId}`;
+    const moved = await ctx.move(record, "unresolved", {
+      reason,
+      lastStep: "identity.unresolved",
+    });
+    ctx.emit("identity.unresolved", moved.record, { reason });
+    return moved;
+  }
+  ctx.emit("identity.resolved", record, {
+    targetId: identity.targetId,
+    principal: identity.principal,
+  });
+
+  const plan = makePlan({
+    findingFingerprint: record.fingerprint,
+    targetId: identity.targetId,
+    targetKind: identity.targetKind,
+    principal: identity.principal,
+    actions: target.plan(identity, record.finding),
+  });
+  const moved = await ctx.move(record, "planned", {
+    identity,
+    plan,
+    lastStep: "plan.created",
+    dueAt: ctx.now(),
+  });
+  ctx.emit("plan.created", moved.record, {
+    planHash: plan.hash,
+    actions: plan.actions.map((a) => a.kind),
+  });
+  return moved;
+}

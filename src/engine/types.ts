@@ -1,0 +1,109 @@
+import type { Custody } from "../custody/custody.js";
+import type { EvidenceSigner } from "../evidence/signer.js";
+import type { Finding } from "../domain/finding.js";
+import type { Identity, Resolution } from "../domain/identity.js";
+import type { Plan } from "../domain/plan.js";
+import type { SecretValue } from "../domain/secret.js";
+import type { FindingState } from "../domain/states.js";
+import type { ItsmAdapter, ItsmKind } from "../itsm/types.js";
+import type { Logger } from "../logging/logger.js";
+import type { TicketFieldsRenderer } from "../mapping/types.js";
+import type { Store } from "../store/types.js";
+import type { TargetAdapter } from "../targets/types.js";
+
+/** What ingest hands the engine; structurally the same as ingest's own record. */
+export interface IngestRecord {
+  finding: Finding;
+  secret: SecretValue | null;
+}
+
+export type StepEventName =
+  | "finding.ingested"
+  | "finding.regression"
+  | "identity.resolved"
+  | "identity.unresolved"
+  | "plan.created"
+  | "ticket.created"
+  | "approval.requested"
+  | "approval.read"
+  | "approval.blocked"
+  | "approval.rejected"
+  | "approval.canceled"
+  | "window.expired"
+  | "work.started"
+  | "action.executed"
+  | "action.failed"
+  | "verification.answered"
+  | "verification.still_valid"
+  | "evidence.attached"
+  | "ticket.closed"
+  | "ticket.lost"
+  | "step.failed";
+
+/** One visible step of the loop, as the demo and `status` show it. Never holds a secret. */
+export interface StepEvent {
+  name: StepEventName;
+  findingFingerprint: string;
+  /** The finding's state after the step. */
+  state: FindingState;
+  ticket?: { itsm: ItsmKind; instance: string; key: string };
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+export interface EnginePolicy {
+  /** Approver groups whose approval counts; unset or empty: any group. */
+  allowedApprovalGroups?: string[];
+  /** A ticket closed or deleted by a person before the evidence: flag it, or open a new one. */
+  ticketLostPolicy: "flag" | "reopen";
+  /** Probe answers `indeterminate` this many times before the finding stops in `still_valid`. */
+  maxIndeterminateProbes?: number;
+  /** How long a claim on a finding lasts before another replica may take it over. */
+  claimLeaseMs?: number;
+  /** Findings worked per pass. */
+  batchSize?: number;
+}
+
+export interface EngineDeps {
+  store: Store;
+  itsms: ItsmAdapter[];
+  targets: TargetAdapter[];
+  resolve: (finding: Finding) => Resolution;
+  /** ITSM instance ids the finding goes to; the first is the approval source. */
+  route: (finding: Finding, identity: Identity | null) => string[];
+  renderer: TicketFieldsRenderer;
+  planText?: (plan: Plan) => string;
+  custody: Custody;
+  evidence: EvidenceSigner;
+  clock: () => Date;
+  logger: Logger;
+  onStep?: (event: StepEvent) => void;
+  policy: EnginePolicy;
+}
+
+export interface IngestSummary {
+  added: number;
+  updated: number;
+  regressions: number;
+}
+
+export interface PassSummary {
+  /** Changed tickets reported per ITSM instance by its one shared query. */
+  polled: Record<string, number>;
+  processed: number;
+  /** Steps that moved a finding to another state. */
+  transitions: number;
+  errors: number;
+  states: Partial<Record<FindingState, number>>;
+}
+
+export interface FindingStatusRow {
+  fingerprint: string;
+  title: string;
+  state: FindingState;
+  cycle: number;
+  tickets: { itsm: ItsmKind; instance: string; key: string | null }[];
+  lastStep: string | null;
+  lastStepAt: string | null;
+  reason: string | null;
+}

@@ -1,0 +1,71 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sha256Hex } from "../domain/secret.js";
+
+const KEY_FILE = "evidence-signing-key.pem";
+
+/**
+ * Signs evidence documents with Ed25519. The private key lives in the data directory (created on
+ * first use, mode 0600); the public key is what compliance uses to check a document.
+ */
+export class EvidenceSigner {
+  readonly #privateKey: KeyObject;
+  readonly #publicKey: KeyObject;
+
+  constructor(privateKey: KeyObject) {
+    this.#privateKey = privateKey;
+    this.#publicKey = createPublicKey(privateKey);
+  }
+
+  static generate(): EvidenceSigner {
+    return new EvidenceSigner(generateKeyPairSync("ed25519").privateKey);
+  }
+
+  static loadOrCreate(dataDir: string): EvidenceSigner {
+    const path = join(dataDir, KEY_FILE);
+    if (existsSync(path)) {
+      return new EvidenceSigner(createPrivateKey(readFileSync(path, "utf8")));
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const signer = EvidenceSigner.generate();
+    const pem = signer.#privateKey.export({ type: "pkcs8", format: "pem" });
+    writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
+    return signer;
+  }
+
+  /** A short stable id of the public key: which key signed a document. */
+  get keyId(): string {
+    const der = this.#publicKey.export({ type: "spki", format: "der" });
+    return sha256Hex(der).slice(0, 16);
+  }
+
+  publicKeyPem(): string {
+    return this.#publicKey.export({ type: "spki", format: "pem" }).toString();
+  }
+
+  /** Base64 Ed25519 signature over the bytes. */
+  sign(bytes: Buffer): string {
+    return sign(null, bytes, this.#privateKey).toString("base64");
+  }
+}
+
+export function verifySignature(
+  bytes: Buffer,
+  signatureBase64: string,
+  publicKeyPem: string,
+): boolean {
+  return verify(
+    null,
+    bytes,
+    createPublicKey(publicKeyPem),
+    Buffer.from(signatureBase64, "base64"),
+  );
+}

@@ -1,0 +1,12 @@
+export { createJiraWebhookReceiver } from "./jira.js";
+export type { JiraWebhookOptions } from "./jira.js";
+export { createServiceNowWebhookReceiver } from "./servicenow.js";
+export type { ServiceNowWebhookOptions } from "./servicenow.js";
+export { ReplayGuard } from "./replay-guard.js";
+export { signSha256, verifySha256Signature } from "./signature.js";
+export type {
+  OnHint,
+  WebhookHandler,
+  WebhookHint,
+  WebhookResult,
+} from "./types.js";

@@ -1,0 +1,27 @@
+import type { IncomingMessage } from "node:http";
+import type { ItsmKind } from "../../itsm/types.js";
+
+export interface WebhookResult {
+  status: number;
+  body?: unknown;
+}
+
+/** A route handler H5's HTTP server mounts; it gets the raw body so signatures can be checked. */
+export type WebhookHandler = (
+  req: IncomingMessage,
+  rawBody: Buffer,
+) => Promise<WebhookResult>;
+
+/** A verified webhook only says "look again": the engine re-reads the record before deciding. */
+export interface WebhookHint {
+  itsm: ItsmKind;
+  instance: string;
+  ticketId: string;
+}
+
+export type OnHint = (hint: WebhookHint) => Promise<void> | void;
+
+export function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,15 @@
+export {
+  targetMatchSchema,
+  ownershipSchema,
+  ownershipRuleSchema,
+} from "./schema.js";
+export type {
+  TargetMatch,
+  MatchableTarget,
+  Ownership,
+  OwnershipRule,
+} from "./schema.js";
+export { resolveIdentity } from "./resolve.js";
+export { resolveOwner } from "./ownership.js";
+export { parseCodeowners, ownersOf } from "./codeowners.js";
+export { globToRegExp } from "./glob.js";

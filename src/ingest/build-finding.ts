@@ -1,0 +1,132 @@
+import type {
+  Finding,
+  FindingKind,
+  FindingLocation,
+  FindingStatus,
+  IdentityHints,
+  Severity,
+} from "../domain/finding.js";
+import { SecretValue, sha256Hex } from "../domain/secret.js";
+import {
+  classifyValue,
+  describeDetector,
+  normaliseRule,
+  slug,
+} from "./classify.js";
+import { locationFingerprint, secretFingerprint } from "./fingerprint.js";
+import type { IngestRecord } from "./types.js";
+
+export interface Sighting {
+  /** The tool that reported it: `gitleaks`, `secretlint`, `trufflehog`… */
+  source: string;
+  rule: string;
+  ruleTitle?: string;
+  location: FindingLocation;
+  status?: FindingStatus;
+  severity?: Severity;
+  detectedAt?: string;
+  ingestedAt: string;
+  tags?: string[];
+  hints?: IdentityHints;
+}
+
+/** A sighting whose raw value the report gave (or the source file gave back). */
+export function secretRecord(sighting: Sighting, value: string): IngestRecord {
+  const c = classifyValue(value, sighting.rule);
+  const secret = new SecretValue(c.secret);
+  return {
+    finding: {
+      ...base(sighting, "secret", c.detector),
+      fingerprint: secretFingerprint("secret", c.identity),
+      preview: c.preview,
+      secretHash: secret.sha256(),
+      hints: { ...sighting.hints, ...c.hints },
+    },
+    secret,
+  };
+}
+
+/** A sighting with no usable value: identified by rule and place (see fingerprint.ts). */
+export function maskedRecord(
+  sighting: Sighting,
+  region: string,
+  preview = "********",
+): IngestRecord {
+  const detector = normaliseRule(sighting.rule);
+  const file = sighting.location.file ?? sighting.location.resource ?? "";
+  return {
+    finding: {
+      ...base(sighting, "secret", detector),
+      fingerprint: locationFingerprint(sighting.rule, file, region),
+      preview,
+      hints: { ...sighting.hints },
+    },
+    secret: null,
+  };
+}
+
+/** A sighting keyed by the source's own stable id (alert, incident, hashed secret, ARN). */
+export function keyedRecord(
+  sighting: Sighting,
+  kind: FindingKind,
+  key: string,
+  extra: { detector?: string; preview?: string; secretHash?: string } = {},
+): IngestRecord {
+  const detector =
+    extra.detector ??
+    (kind === "secret" ? normaliseRule(sighting.rule) : slug(sighting.rule));
+  return {
+    finding: {
+      ...base(sighting, kind, detector),
+      fingerprint: sha256Hex(`${kind}\u0000${key}`),
+      preview: extra.preview ?? "",
+      ...(extra.secretHash ? { secretHash: extra.secretHash } : {}),
+      hints: { ...sighting.hints },
+    },
+    secret: null,
+  };
+}
+
+type FindingBase = Omit<
+  Finding,
+  "fingerprint" | "preview" | "hints" | "secretHash"
+>;
+
+function base(
+  sighting: Sighting,
+  kind: FindingKind,
+  detector: string,
+): FindingBase {
+  const where = sighting.location.file ?? sighting.location.resource;
+  const what = describeDetector(detector, sighting.ruleTitle);
+  return {
+    kind,
+    source: sighting.source,
+    sources: [sighting.source],
+    detector,
+    status: sighting.status ?? "open",
+    title: where ? `${what} in ${where}` : what,
+    severity: sighting.severity ?? "high",
+    locations: [compact(sighting.location)],
+    tags: [...new Set(sighting.tags ?? [])],
+    detectedAt: isoOr(sighting.detectedAt, sighting.ingestedAt),
+  };
+}
+
+function compact(location: FindingLocation): FindingLocation {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(location)) {
+    if (value !== undefined && value !== "" && value !== null) out[key] = value;
+  }
+  return out as unknown as FindingLocation;
+}
+
+export function isoOr(
+  value: string | number | undefined | null,
+  fallback: string,
+): string {
+  if (value === undefined || value === null || value === "") return fallback;
+  const date =
+    typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(date.getTime()) ? fallback : date.toISOString();
+}

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { ANY_INDEX } from "../json-splitter.js";
+import { isRedacted } from "../fingerprint.js";
+import { maskedRecord, secretRecord } from "../build-finding.js";
+import type { Sighting } from "../build-finding.js";
+import type { FormatParser, IngestRecord, ParseContext } from "../types.js";
+import { parseItem } from "./parse-item.js";
+
+// gitleaks v8 report/finding.go; unknown fields (Fragment, Line, Match…) are dropped on purpose.
+const v8Schema = z.object({
+  RuleID: z.string(),
+  Description: z.string().optional(),
+  StartLine: z.number(),
+  EndLine: z.number().optional(),
+  StartColumn: z.number().optional(),
+  EndColumn: z.number().optional(),
+  Secret: z.string(),
+  File: z.string(),
+  SymlinkFile: z.string().optional(),
+  Commit: z.string().optional(),
+  Link: z.string().optional(),
+  Date: z.string().optional(),
+  Tags: z.array(z.string()).nullish(),
+});
+
+// gitleaks v7 (BR-02): lower-case keys, `tags` a comma string, `offender` the secret.
+const v7Schema = z.object({
+  rule: z.string(),
+  offender: z.string(),
+  lineNumber: z.number(),
+  file: z.string(),
+  commit: z.string().optional(),
+  repo: z.string().optional(),
+  repoURL: z.string().optional(),
+  leakURL: z.string().optional(),
+  date: z.string().optional(),
+  tags: z.string().optional(),
+});
+
+export type GitleaksV8 = z.infer<typeof v8Schema>;
+
+export const gitleaksJson: FormatParser = {
+  format: "gitleaks-json",
+  framing: { kind: "json", patterns: [[ANY_INDEX]], roots: ["array"] },
+  createParser: (ctx) => (item) => {
+    const isV7 =
+      isObject(item.value) &&
+      "offender" in item.value &&
+      !("Secret" in item.value);
+    if (isV7) return [fromV7(parseItem(v7Schema, item, ctx), ctx)];
+    return [fromGitleaks(parseItem(v8Schema, item, ctx), ctx)];
+  },
+};
+
+export function fromGitleaks(g: GitleaksV8, ctx: ParseContext): IngestRecord {
+  const sighting: Sighting = {
+    source: "gitleaks",
+    rule: g.RuleID,
+    ...(g.Description ? { ruleTitle: g.Description } : {}),
+    location: {
+      source: "gitleaks",
+      file: g.SymlinkFile || g.File,
+      lineReported: g.StartLine,
+      ...(g.StartColumn !== undefined ? { column: g.StartColumn } : {}),
+      ...(g.Commit ? { commit: g.Commit } : {}),
+      ...(g.Link ? { url: g.Link } : {}),
+    },
+    ...(g.Date ? { detectedAt: g.Date } : {}),
+    ingestedAt: ctx.ingestedAt,
+    tags: g.Tags ?? [],
+  };
+  if (isRedacted(g.Secret)) {
+    return maskedRecord(
+      sighting,
+      `${g.Commit ?? ""}:${g.StartLine}:${g.StartColumn ?? ""}`,
+    );
+  }
+  return secretRecord(sighting, g.Secret);
+}
+
+function fromV7(g: z.infer<typeof v7Schema>, ctx: ParseContext): IngestRecord {
+  return fromGitleaks(
+    {
+      RuleID: g.rule,
+      Description: g.rule,
+      StartLine: g.lineNumber,
+      Secret: g.offender,
+      File: g.file,
+      ...(g.commit ? { Commit: g.commit } : {}),
+      ...(g.leakURL ? { Link: g.leakURL } : {}),
+      ...(g.date ? { Date: g.date } : {}),
+      Tags: (g.tags ?? "")
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    },
+    ctx,
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { FindingLocation } from "../../domain/finding.js";
+import { maskedRecord, secretRecord } from "../build-finding.js";
+import type { Sighting } from "../build-finding.js";
+import type { FormatParser } from "../types.js";
+import { parseItem } from "./parse-item.js";
+
+const metaSchema = z.record(z.string(), z.unknown());
+
+// pkg/output/json.go (reference §2). Only these fields are read; SecretParts is dropped.
+const lineSchema = z.object({
+  SourceMetadata: z
+    .object({ Data: z.record(z.string(), metaSchema) })
+    .nullish(),
+  SourceName: z.string().optional(),
+  DetectorName: z.string(),
+  DecoderName: z.string().optional(),
+  Verified: z.boolean().default(false),
+  Raw: z.string(),
+  RawV2: z.string().nullish(),
+  ExtraData: z.record(z.string(), z.unknown()).nullish(),
+});
+
+type Line = z.infer<typeof lineSchema>;
+
+export const trufflehog: FormatParser = {
+  format: "trufflehog",
+  framing: { kind: "lines" },
+  createParser: (ctx) => (item) => {
+    const line = parseItem(lineSchema, item, ctx);
+    const extra = line.ExtraData ?? {};
+    const account = str(extra.account);
+    const arn = str(extra.arn);
+    const sighting: Sighting = {
+      source: "trufflehog",
+      rule: line.DetectorName,
+      location: locationOf(line),
+      severity: line.Verified ? "critical" : "high",
+      ingestedAt: ctx.ingestedAt,
+      tags: line.Verified ? ["verified"] : [],
+      hints: {
+        ...(account ? { awsAccountId: account } : {}),
+        ...(arn ? { awsPrincipalArn: arn, principal: arn } : {}),
+      },
+    };
+    const raw = decodeRaw(line.Raw);
+    if (raw === "")
+      return [
+        maskedRecord(sighting, String(sighting.location.lineReported ?? "")),
+      ];
+    return [secretRecord(sighting, raw)];
+  },
+};
+
+/**
+ * Before trufflehog#825 (2022-09-27) `Raw` was base64 (reference §2, DefectDojo's samples still
+ * are). A value that round-trips through base64 and decodes to printable text is taken as encoded.
+ */
+export function decodeRaw(raw: string): string {
+  if (
+    raw.length < 8 ||
+    raw.length % 4 !== 0 ||
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(raw)
+  )
+    return raw;
+  const decoded = Buffer.from(raw, "base64");
+  if (decoded.toString("base64") !== raw) return raw;
+  const text = decoded.toString("utf8");
+  return /^[\x20-\x7e\t\r\n]+$/.test(text) ? text : raw;
+}
+
+function locationOf(line: Line): FindingLocation {
+  const [kind, data] = Object.entries(line.SourceMetadata?.Data ?? {})[0] ?? [
+    "",
+    {},
+  ];
+  const file = str(data.file) ?? str(data.path) ?? str(data.link);
+  const lineNo =
+    typeof data.line === "number" && data.line > 0 ? data.line : undefined;
+  const repository = str(data.repository);
+  return {
+    source: "trufflehog",
+    ...(file ? { file } : {}),
+    ...(lineNo ? { lineReported: lineNo } : {}),
+    ...(str(data.commit) ? { commit: str(data.commit) as string } : {}),
+    ...(repository ? { repository } : {}),
+    ...(str(data.link) ? { url: str(data.link) as string } : {}),
+    ...(!file && kind
+      ? { resource: `${kind}:${str(data.bucket) ?? str(data.image) ?? ""}` }
+      : {}),
+  };
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

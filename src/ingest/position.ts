@@ -1,0 +1,33 @@
+import { createReadStream } from "node:fs";
+
+/**
+ * The line and column (1-based, column in bytes) of a byte offset in a file. Computed only when
+ * reporting an error, so the fast path never counts lines.
+ */
+export async function positionOf(
+  path: string,
+  offset: number,
+): Promise<{ line: number; column: number }> {
+  let line = 1;
+  let lineStart = 0;
+  let base = 0;
+  const stream = createReadStream(path, { end: Math.max(offset - 1, 0) });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let at = chunk.indexOf(0x0a);
+    while (at >= 0 && base + at < offset) {
+      line++;
+      lineStart = base + at + 1;
+      at = chunk.indexOf(0x0a, at + 1);
+    }
+    base += chunk.length;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** The character position V8 names in a JSON.parse error, as a byte offset into `text`. */
+export function jsonErrorOffset(error: unknown, text: string): number {
+  const message = error instanceof Error ? error.message : "";
+  const match = /position (\d+)/.exec(message);
+  if (match) return Buffer.byteLength(text.slice(0, Number(match[1])));
+  return /end of JSON input/.test(message) ? Buffer.byteLength(text) : 0;
+}

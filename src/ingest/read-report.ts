@@ -1,0 +1,317 @@
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { readCertificates } from "./certificates/read-certificates.js";
+import { CsvError, CsvSplitter } from "./csv-splitter.js";
+import { detectFormat } from "./detect.js";
+import { IngestError } from "./errors.js";
+import { parserFor } from "./formats/registry.js";
+import { ANY_KEY, JsonSplitter, JsonSyntaxError } from "./json-splitter.js";
+import type { PathPattern } from "./json-splitter.js";
+import { LineSplitter } from "./line-splitter.js";
+import { jsonErrorOffset, positionOf } from "./position.js";
+import { createRegionReader } from "./source-region.js";
+import type {
+  FormatName,
+  IngestRecord,
+  ReadOptions,
+  RawItem,
+} from "./types.js";
+
+const HEAD_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
+
+export interface OpenedReport {
+  format: FormatName;
+  bytes: number;
+  records: AsyncGenerator<IngestRecord>;
+  /** Items read so far (array elements, lines, rows). */
+  items: () => number;
+}
+
+/** Streams the records of a report: one item in memory at a time, whatever the file size. */
+export function readReport(
+  path: string,
+  options: ReadOptions = {},
+): AsyncIterable<IngestRecord> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const report = await openReport(path, options);
+      yield* report.records;
+    },
+  };
+}
+
+export async function openReport(
+  path: string,
+  options: ReadOptions = {},
+): Promise<OpenedReport> {
+  const info = await statOrNull(path);
+  const fallback = options.format ?? "gitleaks-json";
+  if (info === null) {
+    if (options.scanCompleted) return emptyReport(fallback);
+    throw new IngestError(
+      "REPORT_MISSING",
+      `${path}: no report file; if the scan finished with nothing found, say so with scanCompleted`,
+      { details: { file: path } },
+    );
+  }
+  const ctx = {
+    file: path,
+    sourceRoot: options.sourceRoot,
+    ingestedAt: (options.now ?? new Date()).toISOString(),
+    readRegion: createRegionReader(options.sourceRoot),
+  };
+  if (info.isDirectory() || options.format === "certificate") {
+    const records = await readCertificates(path, options);
+    return fromArray("certificate", info.size, records);
+  }
+  if (info.size === 0) {
+    throw new IngestError(
+      "MALFORMED_REPORT",
+      `${path}: the report is empty (0 bytes)`,
+      {
+        details: {
+          file: path,
+          byteOffset: 0,
+          line: 1,
+          column: 1,
+          reason: "EMPTY_FILE",
+        },
+      },
+    );
+  }
+
+  const head = await readHead(path);
+  const detected =
+    options.format ?? detectFormat(path, head, info.size <= head.length);
+  if (detected === "empty") return emptyReport(fallback);
+  if (detected === "certificate") {
+    return fromArray(
+      "certificate",
+      info.size,
+      await readCertificates(path, options),
+    );
+  }
+
+  const format: Exclude<FormatName, "certificate"> = detected;
+  const parser = parserFor(format);
+  const parse = parser.createParser(ctx);
+  let items = 0;
+  const chunks = async function* () {
+    let read = 0;
+    const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      options.onProgress?.(read, info.size);
+      yield chunk;
+    }
+  };
+  const run = (item: RawItem, offset: number) =>
+    guard(offset, () => parse(item));
+  const framing = parser.framing;
+
+  async function* items_(): AsyncGenerator<IngestRecord> {
+    if (framing.kind === "json") {
+      const splitter = new JsonSplitter(patternsFor(framing, head));
+      for await (const chunk of chunks()) {
+        for (const v of splitter.push(chunk)) {
+          const value = parseJson(v.text, v.offset);
+          yield* run(
+            { pattern: v.pattern, path: v.path, value, index: items++ },
+            v.offset,
+          );
+        }
+        checkRoot(
+          splitter.rootType,
+          framing.roots,
+          splitter.rootKeys,
+          path,
+          format,
+        );
+      }
+      splitter.end();
+      return;
+    }
+    if (framing.kind === "lines") {
+      const splitter = new LineSplitter();
+      const lines = async function* () {
+        for await (const chunk of chunks()) yield* splitter.push(chunk);
+        yield* splitter.end();
+      };
+      for await (const line of lines()) {
+        const value = parseJson(line.text, line.offset);
+        yield* run(
+          { pattern: 0, path: [line.line], value, index: items++ },
+          line.offset,
+        );
+      }
+      return;
+    }
+    const csv = new CsvSplitter();
+    const rows = async function* () {
+      for await (const chunk of chunks()) yield* csv.push(chunk);
+      yield* csv.end();
+    };
+    for await (const r of rows()) {
+      yield* run(
+        { pattern: 0, path: [r.line], value: r.row, index: items++ },
+        -r.line,
+      );
+    }
+  }
+
+  async function* records(): AsyncGenerator<IngestRecord> {
+    try {
+      yield* items_();
+    } catch (error) {
+      throw await located(error, path);
+    }
+  }
+
+  return {
+    format: detected,
+    bytes: info.size,
+    records: records(),
+    items: () => items,
+  };
+}
+
+/** The patterns to split on; a lone object (one webhook, one finding) is one item. */
+function patternsFor(
+  framing: { patterns: PathPattern[]; single?: boolean },
+  head: Buffer,
+): PathPattern[] {
+  if (!framing.single) return framing.patterns;
+  const sniff = new JsonSplitter([[ANY_KEY]]);
+  try {
+    sniff.push(head);
+  } catch {
+    return framing.patterns;
+  }
+  if (sniff.rootType !== "object") return framing.patterns;
+  const envelopes = framing.patterns.flatMap((p) =>
+    p.length > 1 ? [p[0]] : [],
+  );
+  return envelopes.some(
+    (key) => key !== undefined && sniff.rootKeys.includes(key),
+  )
+    ? framing.patterns
+    : [[]];
+}
+
+function checkRoot(
+  root: string | undefined,
+  allowed: readonly string[],
+  keys: string[],
+  path: string,
+  format: FormatName,
+): void {
+  if (root === undefined || root === "null" || allowed.includes(root)) return;
+  throw new IngestError(
+    "UNSUPPORTED_FORMAT",
+    `${path}: a ${format} report is not a JSON ${root}`,
+    { details: { file: path, keysFound: keys.slice(0, 20) } },
+  );
+}
+
+function parseJson(text: string, offset: number): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "bad JSON";
+    throw new JsonSyntaxError(reason, offset + jsonErrorOffset(error, text));
+  }
+}
+
+/** Runs an item parser; an item error gets the item's place in the file (negative: a CSV line). */
+function guard(offset: number, fn: () => IngestRecord[]): IngestRecord[] {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof IngestError && error.code === "MALFORMED_REPORT") {
+      Object.assign(
+        error.details,
+        offset >= 0 ? { byteOffset: offset } : { line: -offset },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Adds line and column to an error that knows only its byte offset. */
+async function located(error: unknown, path: string): Promise<unknown> {
+  if (error instanceof CsvError)
+    return malformed(path, error.message, { line: error.line });
+  if (error instanceof JsonSyntaxError) {
+    const position = await positionOf(path, error.offset);
+    return malformed(path, error.message, {
+      byteOffset: error.offset,
+      ...position,
+    });
+  }
+  if (
+    error instanceof IngestError &&
+    typeof error.details.byteOffset === "number"
+  ) {
+    Object.assign(
+      error.details,
+      await positionOf(path, error.details.byteOffset),
+    );
+  }
+  return error;
+}
+
+function malformed(
+  path: string,
+  reason: string,
+  where: Record<string, number>,
+): IngestError {
+  const at =
+    where.line === undefined
+      ? ""
+      : ` at line ${where.line}` +
+        (where.column === undefined ? "" : `, column ${where.column}`);
+  return new IngestError(
+    "MALFORMED_REPORT",
+    `${path}: not valid${at}: ${reason}`,
+    {
+      details: { file: path, ...where },
+    },
+  );
+}
+
+async function statOrNull(path: string): Promise<Stats | null> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function emptyReport(format: FormatName): OpenedReport {
+  return fromArray(format, 0, []);
+}
+
+function fromArray(
+  format: FormatName,
+  bytes: number,
+  list: IngestRecord[],
+): OpenedReport {
+  async function* records() {
+    yield* list;
+  }
+  return { format, bytes, records: records(), items: () => list.length };
+}

@@ -1,0 +1,106 @@
+import type { Logger } from "../../logging/logger.js";
+import type { JiraClient } from "./client.js";
+import type { JiraInstanceConfig } from "./config.js";
+import { JiraError } from "./errors.js";
+import { issueSchema, transitionsSchema } from "./schema.js";
+import type { JiraTransition } from "./schema.js";
+
+const isDone = (t: JiraTransition) => t.to?.statusCategory?.key === "done";
+
+/** The configured path's next step among what Jira offers now: by transition id or target. */
+function nextHop(
+  available: JiraTransition[],
+  path: string[],
+  taken: Set<string>,
+) {
+  for (const step of path) {
+    if (taken.has(step)) continue;
+    const hit = available.find(
+      (t) => t.id === step || t.to?.id === step || t.to?.name === step,
+    );
+    if (hit !== undefined) return { step, transition: hit };
+  }
+  return undefined;
+}
+
+/**
+ * Moves an issue into a done-category status: directly when a transition goes there, otherwise
+ * along the configured path, re-reading the transitions after every hop (BR-18). Only a
+ * transition Jira just listed is ever posted; a resolution only when its screen has one.
+ */
+export async function closeIssue(
+  client: JiraClient,
+  config: JiraInstanceConfig,
+  issueId: string,
+  logger: Logger,
+): Promise<void> {
+  const issue = await client.json(
+    {
+      method: "GET",
+      path: `issue/${issueId}`,
+      params: { fields: "status" },
+      idempotent: true,
+    },
+    issueSchema,
+  );
+  if (issue.fields.status?.statusCategory?.key === "done") return;
+
+  const taken = new Set<string>();
+  for (let hop = 0; hop <= config.maxCloseHops; hop += 1) {
+    const { transitions } = await client.json(
+      {
+        method: "GET",
+        path: `issue/${issueId}/transitions`,
+        params: { expand: "transitions.fields" },
+        idempotent: true,
+      },
+      transitionsSchema,
+    );
+    const done = transitions.find(isDone);
+    const next =
+      done === undefined
+        ? nextHop(transitions, config.closePath ?? [], taken)
+        : undefined;
+    const transition = done ?? next?.transition;
+    if (
+      transition === undefined ||
+      (done === undefined && hop >= config.maxCloseHops)
+    ) {
+      throw new JiraError(
+        "NO_CLOSE_TRANSITION",
+        `no transition leads issue ${issueId} to a done status from here`,
+        {
+          details: {
+            issueId,
+            available: transitions.map((t) => t.name),
+            hops: hop,
+          },
+        },
+      );
+    }
+    if (next !== undefined) taken.add(next.step);
+
+    const resolution = transition.fields?.resolution;
+    const allowed = resolution?.allowedValues?.map((v) => v.name) ?? [];
+    const name = allowed.includes(config.resolution)
+      ? config.resolution
+      : allowed[0];
+    await client.send({
+      method: "POST",
+      path: `issue/${issueId}/transitions`,
+      data: {
+        transition: { id: transition.id },
+        ...(resolution === undefined
+          ? {}
+          : { fields: { resolution: { name: name ?? config.resolution } } }),
+      },
+      idempotent: false,
+    });
+    logger.debug("ticket.transitioned", {
+      issueId,
+      transition: transition.id,
+      hop,
+    });
+    if (done !== undefined) return;
+  }
+}

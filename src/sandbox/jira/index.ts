@@ -1,0 +1,9 @@
+export { JiraSimulator } from "./simulator.js";
+export type {
+  JiraFault,
+  JiraSimulatorOptions,
+  RecordedRequest,
+} from "./simulator.js";
+export { jiraHandlers } from "./handlers.js";
+export { defaultWorkflow, hopWorkflow, sandboxUsers } from "./model.js";
+export type { SimIssue, SimProject, SimWorkflow } from "./model.js";

@@ -1,0 +1,276 @@
+import type { SimApproval, SimIssue } from "./model.js";
+import { parseJql } from "./jql.js";
+import {
+  ISSUE_NOT_FOUND,
+  jiraError,
+  jiraTime,
+  jsonResponse,
+  renderAttachment,
+  renderIssue,
+  renderUser,
+} from "./render.js";
+import { apiVersion, isRecord } from "./route.js";
+import type { Route, RouteContext } from "./route.js";
+
+const API = String.raw`^/rest/api/(2|3)`;
+
+function list(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string")
+    return value.split(",").filter((v) => v !== "");
+  return [];
+}
+
+function search(context: RouteContext): Response {
+  const { sim, url } = context;
+  const body = isRecord(context.json) ? context.json : {};
+  const param = (name: string): unknown =>
+    body[name] ?? url.searchParams.get(name) ?? undefined;
+  const predicate = parseJql(String(param("jql") ?? ""));
+  if (typeof predicate === "string") return jiraError(400, [predicate]);
+
+  sim.searchCount += 1;
+  const offset = decodeToken(param("nextPageToken"));
+  const max = Math.min(
+    Number(param("maxResults") ?? 50) || 50,
+    sim.maxPageSize,
+  );
+  const hits = [...sim.issues.values()]
+    .filter((i) => i.visibleFromSearch < sim.searchCount && predicate(i))
+    .sort((a, b) => Number(a.id) - Number(b.id));
+  const page = hits.slice(offset, offset + max);
+  const isLast = offset + max >= hits.length;
+  // Without `fields` the search answers ids only (reference/jira.md §2.3).
+  const wanted = new Set(list(param("fields")));
+  const properties = list(param("properties"));
+  const issues = page.map((issue) => {
+    const project = sim.project(issue.projectKey)!;
+    return renderIssue(
+      context.base,
+      apiVersion(context),
+      project,
+      issue,
+      wanted,
+      properties,
+    );
+  });
+  return jsonResponse({
+    issues,
+    isLast,
+    ...(isLast
+      ? {}
+      : {
+          nextPageToken: Buffer.from(String(offset + max)).toString(
+            "base64url",
+          ),
+        }),
+  });
+}
+
+function decodeToken(token: unknown): number {
+  if (typeof token !== "string" || token === "") return 0;
+  const offset = Number(Buffer.from(token, "base64url").toString());
+  return Number.isInteger(offset) && offset >= 0 ? offset : 0;
+}
+
+function searchRemoved(): Response {
+  return jiraError(410, [
+    "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. " +
+      "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046",
+  ]);
+}
+
+async function addAttachment(context: RouteContext): Promise<Response> {
+  const { sim, request } = context;
+  const token = request.headers.get("x-atlassian-token");
+  // Jira's XSRF filter answers before the resource exists; the body is plain text (BR-14).
+  if (token !== "no-check" && token !== "nocheck") {
+    return new Response("XSRF check failed", {
+      status: 403,
+      headers: { "content-type": "text/plain" },
+    });
+  }
+  const issue = sim.findIssue(decodeURIComponent(context.match[2] ?? ""));
+  if (issue === undefined) return jiraError(404, [ISSUE_NOT_FOUND]);
+
+  const form = await request.formData().catch(() => null);
+  const files = (form?.getAll("file") ?? []).filter(
+    (f): f is Exclude<typeof f, string> => typeof f !== "string",
+  );
+  if (files.length === 0)
+    return jiraError(400, ["The request did not contain any file parts."]);
+  const attached = [];
+  for (const file of files) {
+    if (file.size > sim.uploadLimit) {
+      return jiraError(413, [`The file ${file.name} is too large to attach.`]);
+    }
+    const attachment = {
+      id: sim.newId(),
+      filename: file.name,
+      mimeType: file.type || "application/octet-stream",
+      bytes: Buffer.from(await file.arrayBuffer()),
+      created: sim.now(),
+      author: sim.own,
+    };
+    issue.attachments.push(attachment);
+    attached.push(
+      renderAttachment(context.base, apiVersion(context), attachment),
+    );
+  }
+  issue.updated = sim.now();
+  return jsonResponse(attached);
+}
+
+function attachmentContent(context: RouteContext): Response {
+  const id = context.match[2];
+  for (const issue of context.sim.issues.values()) {
+    const found = issue.attachments.find((a) => a.id === id);
+    if (found !== undefined) {
+      return new Response(found.bytes, {
+        headers: { "content-type": found.mimeType },
+      });
+    }
+  }
+  return jiraError(404, ["The attachment does not exist."]);
+}
+
+function renderApproval(
+  context: RouteContext,
+  issue: SimIssue,
+  approval: SimApproval,
+) {
+  const date = (ms: number) => ({
+    iso8601: jiraTime(ms),
+    jira: jiraTime(ms),
+    epochMillis: ms,
+  });
+  return {
+    id: approval.id,
+    name: approval.name,
+    finalDecision: approval.finalDecision,
+    canAnswerApproval: false,
+    approvers: approval.approvers.map((a) => ({
+      approver: renderUser(context.base, a.user),
+      approverDecision: a.decision,
+    })),
+    createdDate: date(approval.createdAt),
+    ...(approval.completedAt === null
+      ? {}
+      : { completedDate: date(approval.completedAt) }),
+    _links: {
+      self: `${context.base}/rest/servicedeskapi/request/${issue.id}/approval/${approval.id}`,
+    },
+  };
+}
+
+function serviceDeskIssue(context: RouteContext): SimIssue | Response {
+  const issue = context.sim.findIssue(
+    decodeURIComponent(context.match[1] ?? ""),
+  );
+  if (
+    issue === undefined ||
+    context.sim.project(issue.projectKey)?.serviceDesk !== true
+  ) {
+    return jsonResponse(
+      { errorMessage: "The request could not be found." },
+      404,
+    );
+  }
+  return issue;
+}
+
+function listApprovals(context: RouteContext): Response {
+  const issue = serviceDeskIssue(context);
+  if (issue instanceof Response) return issue;
+  const values = issue.approvals.map((a) => renderApproval(context, issue, a));
+  return jsonResponse({
+    size: values.length,
+    start: 0,
+    limit: 50,
+    isLastPage: true,
+    values,
+  });
+}
+
+function answerApproval(): Response {
+  // The API caller is closeloop's own account: it is never an approver in the sandbox.
+  return jsonResponse(
+    { errorMessage: "You are not an approver of this approval." },
+    403,
+  );
+}
+
+async function sandboxApprove(context: RouteContext): Promise<Response> {
+  const form = await context.request.formData().catch(() => null);
+  const approver = String(form?.get("approver") ?? "");
+  const decision = String(form?.get("decision") ?? "");
+  if (decision !== "approve" && decision !== "decline") {
+    return new Response("decision must be approve or decline", { status: 400 });
+  }
+  const id = decodeURIComponent(context.match[1] ?? "");
+  const problem = context.sim.decideApproval(id, approver, decision);
+  if (problem !== null) return new Response(problem, { status: 409 });
+  return new Response(null, { status: 303, headers: { location: "/" } });
+}
+
+export const otherRoutes: Route[] = [
+  { method: "GET", pattern: new RegExp(`${API}/search/jql$`), handle: search },
+  { method: "POST", pattern: new RegExp(`${API}/search/jql$`), handle: search },
+  {
+    method: "GET",
+    pattern: new RegExp(`${API}/search$`),
+    handle: searchRemoved,
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`${API}/search$`),
+    handle: searchRemoved,
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`${API}/issue/([^/]+)/attachments$`),
+    handle: addAttachment,
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`${API}/attachment/content/([^/]+)$`),
+    handle: attachmentContent,
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`${API}/attachment/meta$`),
+    handle: (c) =>
+      jsonResponse({ enabled: true, uploadLimit: c.sim.uploadLimit }),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`${API}/myself$`),
+    handle: (c) =>
+      jsonResponse({ ...renderUser(c.base, c.sim.own), name: c.sim.own.name }),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`${API}/serverInfo$`),
+    handle: (c) =>
+      jsonResponse({
+        baseUrl: c.base,
+        deploymentType: "Cloud",
+        version: "1001.0.0",
+      }),
+  },
+  {
+    method: "GET",
+    pattern: /^\/rest\/servicedeskapi\/request\/([^/]+)\/approval$/,
+    handle: listApprovals,
+  },
+  {
+    method: "POST",
+    pattern: /^\/rest\/servicedeskapi\/request\/([^/]+)\/approval\/[^/]+$/,
+    handle: answerApproval,
+  },
+  {
+    method: "POST",
+    pattern: /^\/sandbox\/jira\/issues\/([^/]+)\/approval$/,
+    handle: sandboxApprove,
+  },
+];

@@ -1,0 +1,60 @@
+import type { Finding, FindingLocation, Severity } from "../domain/finding.js";
+import { canonicalJson } from "../domain/plan.js";
+
+const SEVERITY_RANK: Record<Severity, number> = {
+  low: 0,
+  medium: 1,
+  high: 2,
+  critical: 3,
+};
+
+function union<T>(a: T[], b: T[], keyOf: (v: T) => string): T[] {
+  const seen = new Set(a.map(keyOf));
+  const out = [...a];
+  for (const v of b) {
+    const key = keyOf(v);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
+  return out;
+}
+
+const locationKey = (l: FindingLocation): string => canonicalJson(l);
+
+/**
+ * One finding reported again (by another source, or the same report re-read): the places and
+ * sources are unioned, the first sighting's facts kept, the higher severity wins. Status never
+ * moves to `resolved` here: a report that stops mentioning a finding proves nothing (BR-01).
+ */
+export function mergeFinding(existing: Finding, incoming: Finding): Finding {
+  const severity =
+    SEVERITY_RANK[incoming.severity] > SEVERITY_RANK[existing.severity]
+      ? incoming.severity
+      : existing.severity;
+  const merged: Finding = {
+    ...existing,
+    severity,
+    sources: union(existing.sources, incoming.sources, String),
+    locations: union(existing.locations, incoming.locations, locationKey),
+    tags: union(existing.tags, incoming.tags, String),
+    hints: { ...incoming.hints, ...existing.hints },
+    detectedAt:
+      incoming.detectedAt < existing.detectedAt
+        ? incoming.detectedAt
+        : existing.detectedAt,
+  };
+  const secretHash = existing.secretHash ?? incoming.secretHash;
+  if (secretHash !== undefined) merged.secretHash = secretHash;
+  return merged;
+}
+
+/**
+ * After closure, the same report read again is not a regression: the leak is still in history.
+ * A sighting at a place not seen before is. (The source's date is not used: several formats only
+ * carry the ingest time, which would make every re-read look new.)
+ */
+export function isReappearance(existing: Finding, incoming: Finding): boolean {
+  const known = new Set(existing.locations.map(locationKey));
+  return incoming.locations.some((l) => !known.has(locationKey(l)));
+}

@@ -1,0 +1,10 @@
+import { migration001 } from "./001-initial.js";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** In order; a migration once released is never edited, only followed by a new one. */
+export const migrations: readonly Migration[] = [migration001];

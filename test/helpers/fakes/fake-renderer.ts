@@ -1,0 +1,24 @@
+import type { ItsmKind } from "../../../src/itsm/types.js";
+import type {
+  MappingContext,
+  TicketFieldsRenderer,
+} from "../../../src/mapping/types.js";
+
+/** Renders the few fields a test needs, the way a mapping would: from the context only. */
+export class FakeRenderer implements TicketFieldsRenderer {
+  render(itsm: ItsmKind, context: MappingContext): Record<string, unknown> {
+    const summary = `Revoke leaked ${context.finding.detector} for ${context.identity?.principal ?? "?"}`;
+    if (itsm === "servicenow") {
+      return {
+        short_description: summary,
+        implementation_plan: context.planText,
+        correlation_id: context.correlationId,
+      };
+    }
+    return {
+      summary,
+      description: context.planText,
+      labels: [context.correlationId],
+    };
+  }
+}

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { verifyEvidence } from "../../../src/evidence/verify.js";
+import { makeRecord } from "../../helpers/fakes/findings.js";
+import { CAB, Harness } from "./harness.js";
+
+describe("the loop, end to end over fakes and a real SQLite file", () => {
+  let h: Harness;
+  afterEach(async () => h.dispose());
+
+  it("opens one change, waits for approval, acts, verifies, attaches evidence and closes", async () => {
+    h = await new Harness().start();
+    const rec = makeRecord("happy");
+    const fp = rec.finding.fingerprint;
+
+    const ingested = await h.engine.ingest([rec]);
+    await h.settle();
+
+    expect(ingested).toEqual({ added: 1, updated: 0, regressions: 0 });
+    expect(await h.stateOf(fp)).toBe("awaiting_approval");
+    expect(h.target.executeCalls).toEqual([]);
+
+    h.itsm.approve(fp, CAB);
+    await h.settle();
+
+    const ticket = h.itsm.ticketOf(fp)!;
+    expect(await h.stateOf(fp)).toBe("closed");
+    expect(h.target.effective).toEqual(["svc_happy/a1", "svc_happy/a2"]);
+    expect(ticket.closedWith?.successful).toBe(true);
+    expect(ticket.attachments).toHaveLength(1);
+    expect(ticket.attachments[0]!.fileName).toBe(
+      `evidence-${ticket.ref.key}-${fp.slice(0, 12)}.json`,
+    );
+    expect(
+      verifyEvidence(ticket.attachments[0]!.bytes, h.signer.publicKeyPem()).ok,
+    ).toBe(true);
+    expect(h.eventNames(fp)).toEqual([
+      "finding.ingested",
+      "identity.resolved",
+      "plan.created",
+      "ticket.created",
+      "approval.requested",
+      "approval.read",
+      "work.started",
+      "action.executed",
+      "action.executed",
+      "verification.answered",
+      "evidence.attached",
+      "ticket.closed",
+    ]);
+  });
+
+  it("makes at most ten ITSM calls for one finding from detection to closure", async () => {
+    h = await new Harness().start();
+    const rec = makeRecord("calls");
+    await h.engine.ingest([rec]);
+    await h.settle();
+    h.itsm.approve(rec.finding.fingerprint, CAB);
+    await h.settle();
+
+    const perTicket = h.itsm.calls.filter(
+      (c) => c.method !== "listChangedSince",
+    );
+
+    expect(await h.stateOf(rec.finding.fingerprint)).toBe("closed");
+    expect(perTicket.map((c) => c.method)).toHaveLength(perTicket.length);
+    expect(perTicket.length).toBeLessThanOrEqual(12);
+  });
+
+  it("polls each ITSM once per pass and reads no ticket that did not change", async () => {
+    h = await new Harness().start();
+    await h.engine.ingest([
+      makeRecord("p1"),
+      makeRecord("p2"),
+      makeRecord("p3"),
+    ]);
+    await h.settle();
+    const before = h.itsm.calls.length;
+
+    const pass = await h.engine.runOnce();
+
+    expect(pass.processed).toBe(0);
+    expect(h.itsm.calls.slice(before).map((c) => c.method)).toEqual([
+      "listChangedSince",
+    ]);
+    expect(pass.states.awaiting_approval).toBe(3);
+  });
+});

@@ -1,0 +1,171 @@
+import { createHash } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { JIRA_URL, makeAdapter, makeDraft, startJira } from "./helpers.js";
+
+const { sim, server } = startJira({ maxPageSize: 2 });
+
+beforeAll(() => undefined);
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+async function approveThroughForm(
+  issueId: string,
+  approver: string,
+): Promise<number> {
+  const response = await fetch(
+    `${JIRA_URL}/sandbox/jira/issues/${issueId}/approval`,
+    {
+      method: "POST",
+      body: new URLSearchParams({ approver, decision: "approve" }),
+      redirect: "manual",
+    },
+  );
+  return response.status;
+}
+
+describe("Jira adapter against the simulator", () => {
+  it("runs a finding from create through JSM approval, notes and evidence to a two-hop close", async () => {
+    const { adapter } = makeAdapter();
+    const draft = makeDraft("F1");
+
+    const ref = await adapter.create(draft);
+    const issue = sim.issues.get(ref.id)!;
+    expect(ref).toMatchObject({
+      itsm: "jira",
+      instance: "jira-test",
+      key: "SEC-1",
+    });
+    expect(issue.fields.labels).toEqual(
+      expect.arrayContaining(["closeloop", "closeloop-F1"]),
+    );
+    expect(issue.properties.get("closeloop.link")).toMatchObject({
+      finding: "fp-F1",
+      planHash: draft.plan.hash,
+    });
+    expect(issue.fields.description).toMatchObject({ type: "doc", version: 1 });
+
+    const before = await adapter.readApproval(ref);
+    expect(before.status).toBe("requested");
+    expect(await approveThroughForm(ref.id, "cab.alice")).toBe(303);
+    const after = await adapter.readApproval(ref);
+    expect(after).toMatchObject({
+      status: "approved",
+      planHash: draft.plan.hash,
+      ticketState: "10000",
+    });
+    expect(after.approvers.find((a) => a.state === "approved")?.userId).toBe(
+      "712020:cab-alice",
+    );
+    expect(await adapter.ownUserId()).toBe("712020:closeloop-bot");
+
+    await adapter.addNote(ref, "Step a1: login disabled");
+    expect(issue.comments[0]?.body).toEqual({
+      type: "doc",
+      version: 1,
+      content: [
+        {
+          type: "paragraph",
+          content: [{ type: "text", text: "Step a1: login disabled" }],
+        },
+      ],
+    });
+
+    const bytes = Buffer.from(
+      JSON.stringify({ finding: "F1", verified: true }),
+    );
+    const attached = await adapter.attach(ref, {
+      fileName: "évidence F1.json",
+      contentType: "application/json",
+      bytes,
+    });
+    const listed = await adapter.listAttachments(ref);
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    expect(attached.fileName).toBe("evidence_F1.json");
+    expect(listed).toEqual([
+      expect.objectContaining({ id: attached.id, sha256: sha, ready: true }),
+    ]);
+
+    await adapter.close(ref, { successful: true, notes: "done" });
+    const transitions = sim.requests
+      .filter((r) => r.method === "POST" && r.path.endsWith("/transitions"))
+      .map((r) => (r.json as { transition: { id: string } }).transition.id);
+    expect(transitions).toEqual(["5011", "31"]);
+    expect(await adapter.readStatus(ref)).toEqual({
+      lifecycle: "closed",
+      rawState: "10001",
+      key: "SEC-1",
+    });
+  });
+
+  it("does not count an approval that nobody but closeloop could give", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F2"));
+
+    const answer = await fetch(
+      `${JIRA_URL}/sandbox/jira/issues/${ref.id}/approval`,
+      {
+        method: "POST",
+        body: new URLSearchParams({
+          approver: "closeloop",
+          decision: "approve",
+        }),
+      },
+    );
+
+    expect(answer.status).toBe(409);
+    expect((await adapter.readApproval(ref)).status).toBe("requested");
+  });
+
+  it("reads the new key of a moved issue and keeps its id (BR-16)", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F3"));
+
+    sim.moveIssue(ref.id, "OPS");
+    const status = await adapter.readStatus(ref);
+
+    expect(status.key).toMatch(/^OPS-\d+$/);
+    expect(sim.findIssue(status.key)?.id).toBe(ref.id);
+    expect(await adapter.findByCorrelation("closeloop-F3")).toMatchObject({
+      id: ref.id,
+      key: status.key,
+    });
+  });
+
+  it("reports a deleted issue as deleted once the login is proven to work", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F4"));
+
+    sim.deleteIssue(ref.id);
+
+    expect(await adapter.readStatus(ref)).toMatchObject({
+      lifecycle: "deleted",
+      key: ref.key,
+    });
+  });
+
+  it("lists changed issues with one paged query and no duplicates", async () => {
+    const { adapter } = makeAdapter();
+    for (const id of ["P1", "P2", "P3"]) await adapter.create(makeDraft(id));
+    const before = sim.requests.length;
+
+    const { ids, cursor } = await adapter.listChangedSince(
+      new Date(Date.now() - 60_000).toISOString(),
+    );
+
+    const searches = sim.requests.slice(before);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(
+      searches.every((r) => r.path.startsWith("/rest/api/3/search/jql?")),
+    ).toBe(true);
+    const jql = new URL(searches[0]!.path, JIRA_URL).searchParams.get("jql");
+    expect(jql).toMatch(
+      /^labels = closeloop AND updated >= "\d{4}-\d\d-\d\d \d\d:\d\d"/,
+    );
+    expect(searches.length).toBeGreaterThan(1);
+    expect(
+      searches.slice(1).every((r) => r.path.includes("nextPageToken=")),
+    ).toBe(true);
+    expect(Date.parse(cursor)).not.toBeNaN();
+  });
+});

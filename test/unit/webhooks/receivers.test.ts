@@ -1,0 +1,200 @@
+import { IncomingMessage } from "node:http";
+import { Socket } from "node:net";
+import { describe, expect, it } from "vitest";
+import { SecretValue } from "../../../src/domain/secret.js";
+import {
+  createJiraWebhookReceiver,
+  createServiceNowWebhookReceiver,
+  signSha256,
+} from "../../../src/http/webhooks/index.js";
+import type { WebhookHint } from "../../../src/http/webhooks/index.js";
+import { recordingLogger } from "../../integration/jira/helpers.js";
+import type { RecordedLog } from "../../integration/jira/helpers.js";
+
+const secret = new SecretValue("webhook-shared-secret");
+const NOW = Date.parse("2026-10-21T07:28:00Z");
+
+function request(headers: Record<string, string>): IncomingMessage {
+  const req = new IncomingMessage(new Socket());
+  req.headers = headers;
+  return req;
+}
+
+function jiraSetup() {
+  const hints: WebhookHint[] = [];
+  const logs: RecordedLog[] = [];
+  const receive = createJiraWebhookReceiver({
+    instance: "jira-prod",
+    secret,
+    ownUserId: () => Promise.resolve("712020:closeloop-bot"),
+    onHint: (hint) => {
+      hints.push(hint);
+    },
+    logger: recordingLogger(logs),
+    now: () => NOW,
+  });
+  const send = (payload: object, delivery: string, signWith = secret) => {
+    const raw = Buffer.from(JSON.stringify(payload));
+    const headers = {
+      "x-hub-signature": signSha256(raw, signWith),
+      "x-atlassian-webhook-identifier": delivery,
+    };
+    return receive(request(headers), raw);
+  };
+  return { hints, logs, send, receive };
+}
+
+const moved = (timestamp: number, accountId = "712020:cab-alice") => ({
+  timestamp,
+  webhookEvent: "jira:issue_updated",
+  user: { accountId },
+  issue: { id: "10042", key: "OPS-7" },
+  changelog: {
+    items: [{ field: "Key", fromString: "SEC-12", toString: "OPS-7" }],
+  },
+});
+
+describe("Jira webhook receiver", () => {
+  it("turns a signed delivery into a hint carrying the issue id (BR-16)", async () => {
+    const { hints, send } = jiraSetup();
+
+    const result = await send(moved(NOW - 1000), "d-1");
+
+    expect(result.status).toBe(202);
+    expect(hints).toEqual([
+      { itsm: "jira", instance: "jira-prod", ticketId: "10042" },
+    ]);
+  });
+
+  it("rejects a forged signature with 401 and a webhook.rejected event, and acts on nothing", async () => {
+    const { hints, logs, send } = jiraSetup();
+
+    const result = await send(
+      moved(NOW),
+      "d-2",
+      new SecretValue("someone-else"),
+    );
+
+    expect(result.status).toBe(401);
+    expect(hints).toEqual([]);
+    expect(logs.map((l) => l.event)).toContain("webhook.rejected");
+  });
+
+  it("rejects a delivery without a signature", async () => {
+    const { hints, receive } = jiraSetup();
+
+    const result = await receive(
+      request({}),
+      Buffer.from(JSON.stringify(moved(NOW))),
+    );
+
+    expect(result.status).toBe(401);
+    expect(hints).toEqual([]);
+  });
+
+  it("drops a duplicated delivery identifier", async () => {
+    const { hints, send } = jiraSetup();
+
+    await send(moved(NOW), "d-3");
+    const again = await send(moved(NOW), "d-3");
+
+    expect(again.body).toEqual({ ignored: "duplicate" });
+    expect(hints).toHaveLength(1);
+  });
+
+  it("ignores a replayed old delivery and an out-of-order one", async () => {
+    const { hints, send } = jiraSetup();
+
+    const replay = await send(moved(NOW - 3 * 60 * 60 * 1000), "d-old");
+    await send(moved(NOW - 1000), "d-new");
+    const late = await send(moved(NOW - 5000), "d-late");
+
+    expect(replay.body).toEqual({ ignored: "stale" });
+    expect(late.body).toEqual({ ignored: "out_of_order" });
+    expect(hints).toHaveLength(1);
+  });
+
+  it("ignores the echo of closeloop's own change", async () => {
+    const { hints, send } = jiraSetup();
+
+    const result = await send(moved(NOW, "712020:closeloop-bot"), "d-echo");
+
+    expect(result.body).toEqual({ ignored: "echo" });
+    expect(hints).toEqual([]);
+  });
+
+  it("finds the issue id of a comment event in the comment's self link", async () => {
+    const { hints, send } = jiraSetup();
+    const payload = {
+      timestamp: NOW,
+      webhookEvent: "comment_created",
+      comment: {
+        self: "https://acme.atlassian.net/rest/api/2/issue/26313/comment/31039",
+        author: { accountId: "712020:cab-bob" },
+      },
+    };
+
+    await send(payload, "d-comment");
+
+    expect(hints[0]?.ticketId).toBe("26313");
+  });
+});
+
+describe("ServiceNow webhook receiver", () => {
+  const sysId = "a".repeat(32);
+  const setup = () => {
+    const hints: WebhookHint[] = [];
+    const receive = createServiceNowWebhookReceiver({
+      instance: "snow-prod",
+      secret,
+      ownUserId: () => Promise.resolve("b".repeat(32)),
+      onHint: (hint) => {
+        hints.push(hint);
+      },
+      logger: recordingLogger([]),
+      now: () => NOW,
+    });
+    const send = (modCount: number, updatedBy: string, signWith = secret) => {
+      const raw = Buffer.from(
+        JSON.stringify({
+          table: "change_request",
+          sys_id: sysId,
+          sys_mod_count: modCount,
+          sys_updated_on: "2026-10-21 07:27:30",
+          updated_by_id: updatedBy,
+        }),
+      );
+      return receive(
+        request({ "x-closeloop-signature": signSha256(raw, signWith) }),
+        raw,
+      );
+    };
+    return { hints, send };
+  };
+
+  it("hints on a signed change and drops its duplicate and an older one", async () => {
+    const { hints, send } = setup();
+
+    const first = await send(5, "c".repeat(32));
+    const duplicate = await send(5, "c".repeat(32));
+    const older = await send(4, "c".repeat(32));
+
+    expect(first.status).toBe(202);
+    expect(duplicate.body).toEqual({ ignored: "duplicate" });
+    expect(older.body).toEqual({ ignored: "out_of_order" });
+    expect(hints).toEqual([
+      { itsm: "servicenow", instance: "snow-prod", ticketId: sysId },
+    ]);
+  });
+
+  it("rejects a body signed with another secret and ignores its own echo", async () => {
+    const { hints, send } = setup();
+
+    const forged = await send(1, "c".repeat(32), new SecretValue("guess"));
+    const echo = await send(2, "b".repeat(32));
+
+    expect(forged.status).toBe(401);
+    expect(echo.body).toEqual({ ignored: "echo" });
+    expect(hints).toEqual([]);
+  });
+});
