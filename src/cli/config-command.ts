@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
-import { checkConfig } from '../config/check.js';
-import { EXIT_BAD_INPUT } from './exit-code.js';
-import type { CliIo, CliOutcome } from './io.js';
-import { configPathFrom, writeJsonLine, writeLine } from './io.js';
+import type { Command } from "commander";
+import { checkConfig } from "../config/check.js";
+import { EXIT_BAD_INPUT } from "./exit-code.js";
+import type { CliIo, CliOutcome } from "./io.js";
+import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
 
 export function registerConfigCommand(
   program: Command,
@@ -10,14 +10,14 @@ export function registerConfigCommand(
   outcome: CliOutcome,
 ): void {
   const config = program
-    .command('config')
-    .description('work with the configuration file');
+    .command("config")
+    .description("work with the configuration file");
 
   config
-    .command('check')
-    .description('validate the configuration and the mappings it uses')
-    .option('--config <file>', 'configuration file')
-    .option('--json', 'print the result as JSON', false)
+    .command("check")
+    .description("validate the configuration and the mappings it uses")
+    .option("--config <file>", "configuration file")
+    .option("--json", "print the result as JSON", false)
     .action((options: { config?: string; json: boolean }) => {
       const path = configPathFrom(options.config, io.env);
       const result = checkConfig(path, io.env);
@@ -26,9 +26,15 @@ export function registerConfigCommand(
       if (!result.ok) {
         outcome.exitCode = EXIT_BAD_INPUT;
         if (options.json) return;
-        writeLine((t) => io.err(t), `closeloop: ${path}: invalid configuration`);
+        writeLine(
+          (t) => io.err(t),
+          `closeloop: ${path}: invalid configuration`,
+        );
         for (const problem of result.problems) {
-          writeLine((t) => io.err(t), `  - ${problem.path}: ${problem.message}`);
+          writeLine(
+            (t) => io.err(t),
+            `  - ${problem.path}: ${problem.message}`,
+          );
         }
         return;
       }
@@ -47,6 +53,6 @@ export function registerConfigCommand(
 }
 
 function list(items: { id: string; kind: string }[]): string {
-  if (items.length === 0) return '(none)';
-  return items.map((item) => `${item.id} (${item.kind})`).join(', ');
+  if (items.length === 0) return "(none)";
+  return items.map((item) => `${item.id} (${item.kind})`).join(", ");
 }

@@ -1,5 +1,5 @@
-import { CommanderError } from 'commander';
-import { InputError, isCloseloopError } from '../domain/errors.js';
+import { CommanderError } from "commander";
+import { InputError, isCloseloopError } from "../domain/errors.js";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -7,9 +7,9 @@ export const EXIT_BAD_INPUT = 2;
 
 /** Help and version end a run successfully; every other commander error is bad usage. */
 const COMMANDER_SUCCESS = new Set([
-  'commander.helpDisplayed',
-  'commander.help',
-  'commander.version',
+  "commander.helpDisplayed",
+  "commander.help",
+  "commander.version",
 ]);
 
 /** 0 success, 1 the work failed, 2 bad usage or bad input (PRODUCT.md section 8). */
@@ -38,17 +38,20 @@ export function describeError(error: unknown): string | null {
 /** Adds the path a problem sits at when the message does not already name it. */
 function whereOf(details: Record<string, unknown>): string {
   const issues = details.issues;
-  if (!Array.isArray(issues) || issues.length === 0) return '';
-  const lines = issues.map((issue) => `\n  - ${formatIssue(issue)}`);
-  return lines.join('');
+  if (!Array.isArray(issues) || issues.length === 0) return "";
+  const lines = issues
+    .map(formatIssue)
+    .filter((line) => line !== "")
+    .map((line) => `\n  - ${line}`);
+  return lines.join("");
 }
 
 function formatIssue(issue: unknown): string {
-  if (typeof issue === 'string') return issue;
-  if (issue !== null && typeof issue === 'object') {
+  if (typeof issue === "string") return issue;
+  if (issue !== null && typeof issue === "object") {
     const { path, message } = issue as { path?: unknown; message?: unknown };
-    const at = Array.isArray(path) ? path.join('.') : String(path ?? '');
-    return at === '' ? String(message) : `${at}: ${String(message)}`;
+    const at = Array.isArray(path) ? path.join(".") : String(path ?? "");
+    return at === "" ? String(message) : `${at}: ${String(message)}`;
   }
   return JSON.stringify(issue);
 }

@@ -1,11 +1,11 @@
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { collectFindings } from '../ingest/index.js';
-import { findingToDryRunJson } from '../ingest/index.js';
-import type { FormatName, ReadOptions } from '../ingest/index.js';
-import { withContainer } from './container.js';
-import type { CliIo, CliOutcome } from './io.js';
-import { configPathFrom, writeJsonLine, writeLine } from './io.js';
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { collectFindings } from "../ingest/index.js";
+import { findingToDryRunJson } from "../ingest/index.js";
+import type { FormatName, ReadOptions } from "../ingest/index.js";
+import { withContainer } from "./container.js";
+import type { CliIo, CliOutcome } from "./io.js";
+import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
 
 interface IngestOptions {
   format?: string;
@@ -21,17 +21,17 @@ export function registerIngestCommand(
   _outcome: CliOutcome,
 ): void {
   program
-    .command('ingest')
-    .description('read a scanner report and store its findings')
-    .argument('<file>', 'the report (gitleaks, TruffleHog, SARIF, ggshield, …)')
-    .option('--format <name>', 'the report format, when detection cannot tell')
-    .option('--dry-run', 'print the normalised findings; store nothing', false)
-    .option('--json', 'one JSON object a line', false)
+    .command("ingest")
+    .description("read a scanner report and store its findings")
+    .argument("<file>", "the report (gitleaks, TruffleHog, SARIF, ggshield, …)")
+    .option("--format <name>", "the report format, when detection cannot tell")
+    .option("--dry-run", "print the normalised findings; store nothing", false)
+    .option("--json", "one JSON object a line", false)
     .option(
-      '--source-root <dir>',
-      'the directory the report paths are relative to (lets masked SARIF be read back)',
+      "--source-root <dir>",
+      "the directory the report paths are relative to (lets masked SARIF be read back)",
     )
-    .option('--config <file>', 'configuration file')
+    .option("--config <file>", "configuration file")
     .action(async (file: string, options: IngestOptions) => {
       const readOptions: ReadOptions = {};
       // The format name is checked by ingest itself, which lists the known ones when it is wrong.
@@ -45,7 +45,11 @@ export function registerIngestCommand(
       const result = await collectFindings(resolve(io.cwd, file), readOptions);
 
       if (options.dryRun) {
-        printDryRun(io, result.records.map((r) => r.finding), options.json);
+        printDryRun(
+          io,
+          result.records.map((r) => r.finding),
+          options.json,
+        );
         return;
       }
 
@@ -77,7 +81,10 @@ function printDryRun(
       continue;
     }
     const where = finding.locations[0];
-    const at = where?.file === undefined ? '' : ` at ${where.file}:${where.lineReported ?? '?'}`;
+    const at =
+      where?.file === undefined
+        ? ""
+        : ` at ${where.file}:${where.lineReported ?? "?"}`;
     writeLine(
       (t) => io.out(t),
       `${finding.fingerprint.slice(0, 12)}  ${finding.severity.padEnd(8)} ` +

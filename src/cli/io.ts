@@ -18,7 +18,7 @@ export interface CliOutcome {
   exitCode: number;
 }
 
-export function writeLine(write: (text: string) => void, text = ''): void {
+export function writeLine(write: (text: string) => void, text = ""): void {
   write(`${text}\n`);
 }
 
@@ -31,5 +31,5 @@ export function configPathFrom(
   option: string | undefined,
   env: NodeJS.ProcessEnv,
 ): string {
-  return option ?? env.CLOSELOOP_CONFIG ?? './config/closeloop.yaml';
+  return option ?? env.CLOSELOOP_CONFIG ?? "./config/closeloop.yaml";
 }

@@ -1,5 +1,5 @@
-import 'reflect-metadata';
-import { runCli } from './program.js';
+import "reflect-metadata";
+import { runCli } from "./program.js";
 
 /**
  * The process glue, and the only place that reads process.env, argv and the real streams. The
@@ -15,8 +15,8 @@ function onSignal(signal: NodeJS.Signals): void {
   controller.abort(new Error(`${signal} received`));
 }
 
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+process.on("SIGINT", onSignal);
+process.on("SIGTERM", onSignal);
 
 const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
@@ -27,8 +27,8 @@ const code = await runCli(process.argv.slice(2), {
 });
 
 process.exitCode = code;
-process.removeListener('SIGINT', onSignal);
-process.removeListener('SIGTERM', onSignal);
+process.removeListener("SIGINT", onSignal);
+process.removeListener("SIGTERM", onSignal);
 
 // A library that leaves a handle open (a socket in keep-alive, a timer) must not keep a finished
 // command alive; the timer is unref'd, so it only fires when something else still holds the loop.

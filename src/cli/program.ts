@@ -1,23 +1,23 @@
-import { Command, CommanderError } from 'commander';
-import { registerConfigCommand } from './config-command.js';
-import { registerDemoCommand } from './demo-command.js';
-import { registerEvidenceCommand } from './evidence-command.js';
-import { describeError, exitCodeFor } from './exit-code.js';
-import { registerIngestCommand } from './ingest-command.js';
-import type { CliIo, CliOutcome } from './io.js';
-import { writeLine } from './io.js';
-import { registerRunCommand } from './run-command.js';
-import { registerSandboxCommand } from './sandbox-command.js';
-import { registerStatusCommand } from './status-command.js';
+import { Command, CommanderError } from "commander";
+import { registerConfigCommand } from "./config-command.js";
+import { registerDemoCommand } from "./demo-command.js";
+import { registerEvidenceCommand } from "./evidence-command.js";
+import { describeError, exitCodeFor } from "./exit-code.js";
+import { registerIngestCommand } from "./ingest-command.js";
+import type { CliIo, CliOutcome } from "./io.js";
+import { writeLine } from "./io.js";
+import { registerRunCommand } from "./run-command.js";
+import { registerSandboxCommand } from "./sandbox-command.js";
+import { registerStatusCommand } from "./status-command.js";
 
-export const CLI_VERSION = '0.1.0';
+export const CLI_VERSION = "0.1.0";
 
 /** The whole command tree, writing through `io`; commands record a failed run in `outcome`. */
 export function buildProgram(io: CliIo, outcome: CliOutcome): Command {
-  const program = new Command('closeloop')
+  const program = new Command("closeloop")
     .description(
-      'Turns a finding about a non-human identity into an approved, executed, ' +
-        'proven and closed change.',
+      "Turns a finding about a non-human identity into an approved, executed, " +
+        "proven and closed change.",
     )
     .version(CLI_VERSION)
     .configureOutput({
@@ -51,14 +51,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: "user" });
     return outcome.exitCode;
   } catch (error) {
     const line = describeError(error);
     if (line !== null) writeLine((text) => io.err(text), line);
     if (error instanceof CommanderError) return exitCodeFor(error);
-    if (io.env.CLOSELOOP_DEBUG === '1' && error instanceof Error) {
-      writeLine((text) => io.err(text), error.stack ?? '');
+    if (io.env.CLOSELOOP_DEBUG === "1" && error instanceof Error) {
+      writeLine((text) => io.err(text), error.stack ?? "");
     }
     return exitCodeFor(error);
   }

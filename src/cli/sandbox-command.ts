@@ -1,20 +1,20 @@
-import { InvalidArgumentError } from 'commander';
-import type { Command } from 'commander';
-import { JiraSimulator } from '../sandbox/jira/index.js';
-import { startSandboxServer } from '../sandbox/server.js';
+import { InvalidArgumentError } from "commander";
+import type { Command } from "commander";
+import { JiraSimulator } from "../sandbox/jira/index.js";
+import { startSandboxServer } from "../sandbox/server.js";
 import {
   DEFAULT_SANDBOX_PASSWORD,
   INTEGRATION_USER,
   ServiceNowSimulator,
-} from '../sandbox/servicenow/index.js';
-import type { CliIo, CliOutcome } from './io.js';
-import { writeLine } from './io.js';
+} from "../sandbox/servicenow/index.js";
+import type { CliIo, CliOutcome } from "./io.js";
+import { writeLine } from "./io.js";
 
 /** A TCP port from the command line: 0 (any free port) to 65535. */
 export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new InvalidArgumentError('give a port number from 0 to 65535.');
+    throw new InvalidArgumentError("give a port number from 0 to 65535.");
   }
   return port;
 }
@@ -25,11 +25,16 @@ export function registerSandboxCommand(
   _outcome: CliOutcome,
 ): void {
   program
-    .command('sandbox')
+    .command("sandbox")
     .description(
-      'serve the ServiceNow and Jira simulators and the CAB approval page on localhost',
+      "serve the ServiceNow and Jira simulators and the CAB approval page on localhost",
     )
-    .option('--port <n>', 'port to listen on (0: any free port)', parsePort, 8090)
+    .option(
+      "--port <n>",
+      "port to listen on (0: any free port)",
+      parsePort,
+      8090,
+    )
     .action(async (options: { port: number }) => {
       const servicenow = new ServiceNowSimulator();
       const jira = new JiraSimulator();
@@ -45,19 +50,19 @@ export function registerSandboxCommand(
       say(`  Jira API:       ${server.url}/rest/api/3/`);
       say(
         `  ServiceNow user ${INTEGRATION_USER}, password ${DEFAULT_SANDBOX_PASSWORD} ` +
-          '(sandbox only)',
+          "(sandbox only)",
       );
-      say('press Ctrl-C to stop');
+      say("press Ctrl-C to stop");
 
       await waitForAbort(io.signal);
       await server.close();
-      say('sandbox stopped');
+      say("sandbox stopped");
     });
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) =>
-    signal.addEventListener('abort', () => resolve(), { once: true }),
+    signal.addEventListener("abort", () => resolve(), { once: true }),
   );
 }

@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { ownershipSchema, targetMatchSchema } from "../identity/index.js";
 import { jiraInstanceSchema } from "../itsm/jira/index.js";
-import { servicenowInstanceSchema } from "../itsm/servicenow/config.js";
+import { servicenowInstanceSchema } from "../itsm/servicenow/index.js";
 import { awsIamTargetSchema } from "../targets/aws-iam/index.js";
+import { githubTargetSchema } from "../targets/github/index.js";
 import { postgresTargetSchema } from "../targets/postgres/index.js";
 
 /**
@@ -10,18 +12,15 @@ import { postgresTargetSchema } from "../targets/postgres/index.js";
  */
 const itsmSchemas = [servicenowInstanceSchema, jiraInstanceSchema] as const;
 
-// Which findings belong to a target; the identity resolver reads `match`. Until the identity
-// module's targetMatchSchema lands, any value is kept as given.
-const targetMatchSchema = z.unknown();
-
-/** Ownership rules (owner by repository, path, principal), read by the identity resolver. */
-export const ownershipConfigSchema = z.unknown();
+/** Ownership rules (CODEOWNERS, globs, a default owner), read by the identity resolver. */
+export const ownershipConfigSchema = ownershipSchema.prefault({});
 
 const match = { match: targetMatchSchema.optional() };
 
 const targetSchemas = [
   postgresTargetSchema.extend(match),
   awsIamTargetSchema.extend(match),
+  githubTargetSchema.extend(match),
 ] as const;
 
 const kindsOf = (schemas: readonly { shape: { kind: { value: string } } }[]) =>

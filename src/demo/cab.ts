@@ -1,5 +1,5 @@
-import axios from 'axios';
-import { CloseloopError } from '../domain/errors.js';
+import axios from "axios";
+import { CloseloopError } from "../domain/errors.js";
 
 export interface CabDecision {
   /** The sandbox's base URL, e.g. `http://127.0.0.1:41234`. */
@@ -7,7 +7,7 @@ export interface CabDecision {
   /** The change request's sys_id. */
   sysId: string;
   approver: string;
-  decision: 'approved' | 'rejected';
+  decision: "approved" | "rejected";
 }
 
 /**
@@ -25,14 +25,14 @@ export async function decideAsCab(decision: CabDecision): Promise<void> {
   });
 
   const response = await axios.post(url.toString(), form.toString(), {
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { "content-type": "application/x-www-form-urlencoded" },
     // The page answers a browser with a redirect back to itself; either is a recorded decision.
     maxRedirects: 0,
     validateStatus: () => true,
   });
   if (response.status >= 200 && response.status < 400) return;
   throw new CloseloopError(
-    'DEMO_CAB_DECISION_FAILED',
+    "DEMO_CAB_DECISION_FAILED",
     `the sandbox refused the CAB decision on ${decision.sysId}: HTTP ${response.status}`,
     { details: { status: response.status } },
   );

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /**
  * The closeloop package root, found from this file's location: the same answer from src/ under
@@ -10,7 +10,7 @@ export function findPackageRoot(from: string = import.meta.url): string {
   let dir = dirname(fileURLToPath(from));
 
   for (;;) {
-    const manifest = join(dir, 'package.json');
+    const manifest = join(dir, "package.json");
     if (existsSync(manifest) && isCloseloopManifest(manifest)) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
@@ -22,11 +22,11 @@ export function findPackageRoot(from: string = import.meta.url): string {
 
 function isCloseloopManifest(path: string): boolean {
   try {
-    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
     return (
-      typeof parsed === 'object' &&
+      typeof parsed === "object" &&
       parsed !== null &&
-      (parsed as { name?: unknown }).name === 'closeloop'
+      (parsed as { name?: unknown }).name === "closeloop"
     );
   } catch {
     return false;

@@ -1,16 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CloseloopError, InputError } from '../domain/errors.js';
-import { CleanupStack } from './cleanup.js';
-import { findPackageRoot } from './package-root.js';
-import { createDemoReporter } from './reporter.js';
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CloseloopError, InputError } from "../domain/errors.js";
+import { CleanupStack } from "./cleanup.js";
+import { findPackageRoot } from "./package-root.js";
+import { createDemoReporter } from "./reporter.js";
 import {
   DEFAULT_SCENARIO,
   DEMO_SCENARIOS,
   findScenario,
-} from './scenarios/index.js';
-import type { DemoOutcome } from './types.js';
+} from "./scenarios/index.js";
+import type { DemoOutcome } from "./types.js";
 
 export interface DemoOptions {
   scenario?: string;
@@ -32,28 +32,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   if (scenario === undefined) {
     const known = DEMO_SCENARIOS.map((s) => `${s.name} (${s.summary})`);
     throw new InputError(
-      'DEMO_UNKNOWN_SCENARIO',
-      `--scenario ${name}: unknown scenario; known: ${known.join(', ')}`,
+      "DEMO_UNKNOWN_SCENARIO",
+      `--scenario ${name}: unknown scenario; known: ${known.join(", ")}`,
       { details: { scenario: name } },
     );
   }
 
   const report = createDemoReporter(options.write, options.json);
   const cleanup = new CleanupStack();
-  const workDir = await mkdtemp(join(tmpdir(), 'closeloop-demo-'));
-  cleanup.defer('work directory', () =>
+  const workDir = await mkdtemp(join(tmpdir(), "closeloop-demo-"));
+  cleanup.defer("work directory", () =>
     rm(workDir, { recursive: true, force: true }),
   );
 
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal.reason);
-  options.signal.addEventListener('abort', onAbort, { once: true });
+  options.signal.addEventListener("abort", onAbort, { once: true });
   if (options.signal.aborted) onAbort();
 
   try {
-    report.step('demo.started', `scenario ${scenario.name}: ${scenario.summary}`, {
-      scenario: scenario.name,
-    });
+    report.step(
+      "demo.started",
+      `scenario ${scenario.name}: ${scenario.summary}`,
+      {
+        scenario: scenario.name,
+      },
+    );
     const outcome = await scenario.run({
       packageRoot: options.packageRoot ?? findPackageRoot(),
       workDir,
@@ -62,17 +66,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       signal: controller.signal,
     });
     await finish(cleanup, report);
-    if (outcome.state !== 'closed') {
+    if (outcome.state !== "closed") {
       throw new CloseloopError(
-        'DEMO_NOT_CLOSED',
+        "DEMO_NOT_CLOSED",
         `the demo ended with the finding ${outcome.state}, not closed`,
         { details: { ...outcome } },
       );
     }
     report.step(
-      'demo.finished',
-      `done: ${outcome.change ?? 'the change'} is closed, evidence sha256 ` +
-        `${outcome.evidenceSha256 ?? '(none)'}`,
+      "demo.finished",
+      `done: ${outcome.change ?? "the change"} is closed, evidence sha256 ` +
+        `${outcome.evidenceSha256 ?? "(none)"}`,
       { scenario: scenario.name, ...outcome },
     );
     return outcome;
@@ -81,7 +85,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     await finish(cleanup, report);
     throw error;
   } finally {
-    options.signal.removeEventListener('abort', onAbort);
+    options.signal.removeEventListener("abort", onAbort);
   }
 }
 
@@ -92,14 +96,17 @@ async function finish(
   if (cleanup.size === 0) return;
   const failures = await cleanup.runAll();
   for (const failure of failures) {
-    report.step('demo.cleanup.failed', `could not clean up ${failure.name}`, {
+    report.step("demo.cleanup.failed", `could not clean up ${failure.name}`, {
       what: failure.name,
-      error: failure.error instanceof Error ? failure.error.message : String(failure.error),
+      error:
+        failure.error instanceof Error
+          ? failure.error.message
+          : String(failure.error),
     });
   }
   report.step(
-    'demo.cleaned-up',
-    'stopped every server and removed the temporary files',
+    "demo.cleaned-up",
+    "stopped every server and removed the temporary files",
     { failures: failures.length },
   );
 }

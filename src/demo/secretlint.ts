@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { z } from 'zod';
-import { CloseloopError } from '../domain/errors.js';
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { z } from "zod";
+import { CloseloopError } from "../domain/errors.js";
 
 const packageSchema = z.object({
   bin: z.union([z.string(), z.record(z.string(), z.string())]),
@@ -12,15 +12,15 @@ const packageSchema = z.object({
 /** The secretlint CLI script of the installed package, found the way Node resolves it. */
 export function resolveSecretlintBin(): string {
   const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('secretlint/package.json');
+  const manifestPath = require.resolve("secretlint/package.json");
   const manifest = packageSchema.parse(
-    JSON.parse(readFileSync(manifestPath, 'utf8')),
+    JSON.parse(readFileSync(manifestPath, "utf8")),
   );
   const bin =
-    typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.secretlint;
+    typeof manifest.bin === "string" ? manifest.bin : manifest.bin.secretlint;
   if (bin === undefined) {
     throw new CloseloopError(
-      'DEMO_SCANNER_MISSING',
+      "DEMO_SCANNER_MISSING",
       `secretlint's package.json at ${manifestPath} names no "secretlint" bin`,
     );
   }
@@ -45,18 +45,18 @@ export async function runSecretlint(
 ): Promise<SecretlintRun> {
   const args = [
     resolveSecretlintBin(),
-    '**/*',
-    '--format',
-    '@secretlint/secretlint-formatter-sarif',
-    '--output',
+    "**/*",
+    "--format",
+    "@secretlint/secretlint-formatter-sarif",
+    "--output",
     sarifPath,
-    '--no-color',
+    "--no-color",
   ];
 
   const { code, stderr } = await spawnNode(args, projectDir, signal);
   if (code === 0 || code === 1) return { sarifPath, foundSecrets: code === 1 };
   throw new CloseloopError(
-    'DEMO_SCANNER_FAILED',
+    "DEMO_SCANNER_FAILED",
     `secretlint exited with ${String(code)}: ${stderr.trim().slice(0, 500)}`,
   );
 }
@@ -69,15 +69,15 @@ function spawnNode(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ["ignore", "ignore", "pipe"],
       ...(signal === undefined ? {} : { signal }),
     });
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
       stderr += chunk;
     });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
   });
 }

@@ -1,5 +1,5 @@
-import type { CleanupStack } from './cleanup.js';
-import type { DemoReporter } from './reporter.js';
+import type { CleanupStack } from "./cleanup.js";
+import type { DemoReporter } from "./reporter.js";
 
 /** What a scenario gets: where to put things, how to say what happens, and how to undo it. */
 export interface DemoContext {

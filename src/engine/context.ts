@@ -11,7 +11,7 @@ import type {
 import type { TargetAdapter } from "../targets/types.js";
 import type { EngineDeps, StepEvent, StepEventName } from "./types.js";
 
-/** What a step returns: it moved the finding on, or the finding waits until `dueAt` (or a change). */
+/** What a step returns: the finding moved on, or waits until `dueAt` (null: a change). */
 export interface Moved {
   kind: "moved";
   record: FindingRecord;

@@ -24,7 +24,7 @@ const MAX_BATCHES_PER_PASS = 50;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_BATCH = 100;
 
-/** Retry delay after a failed step: exponential from 5 s to 1 h, never below what the remote asked. */
+/** Retry delay after a failed step: 5 s doubling to 1 h, never below what the remote asked. */
 function backoffMs(attempts: number, retryAfterMs: number | undefined): number {
   const exp = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
   return Math.max(exp, retryAfterMs ?? 0);
@@ -185,7 +185,9 @@ export class Engine {
         }
         summary.transitions += 1;
         record = outcome.record;
-        if (isEndState(record.state)) return;
+        // Due later, or only when a ticket changes: this pass is done with it.
+        if (isEndState(record.state) || record.dueAt === null) return;
+        if (record.dueAt > ctx.now()) return;
       }
       await store.updateFinding(
         record.fingerprint,

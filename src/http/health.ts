@@ -31,11 +31,15 @@ export interface HealthReport {
 
 type Group = "itsm" | "targets";
 
+/** A component that knows its own state (a ServiceNow adapter's `health()`). */
+export type HealthSource = () => { state: ComponentState; since?: string };
+
 export class HealthTracker {
   readonly #components: Record<Group, Map<string, ComponentHealth>> = {
     itsm: new Map(),
     targets: new Map(),
   };
+  readonly #sources: [Group, string, HealthSource][] = [];
   readonly #now: () => Date;
   #queued: number | undefined;
 
@@ -47,6 +51,12 @@ export class HealthTracker {
   register(group: Group, id: string): void {
     if (this.#components[group].has(id)) return;
     this.#components[group].set(id, { state: "unknown", since: this.#iso() });
+  }
+
+  /** Reads the component's own state on every report. */
+  watch(group: Group, id: string, source: HealthSource): void {
+    this.register(group, id);
+    this.#sources.push([group, id, source]);
   }
 
   itsm(instance: string, state: ComponentState, detail?: string): void {
@@ -62,6 +72,12 @@ export class HealthTracker {
   }
 
   report(): HealthReport {
+    for (const [group, id, source] of this.#sources) {
+      const { state, since } = source();
+      this.#set(group, id, state);
+      const entry = this.#components[group].get(id);
+      if (entry !== undefined && since !== undefined) entry.since = since;
+    }
     const itsm = Object.fromEntries(this.#components.itsm);
     const targets = Object.fromEntries(this.#components.targets);
     const all = [...Object.values(itsm), ...Object.values(targets)];

@@ -115,11 +115,15 @@ function base(
 
 function compact(location: FindingLocation): FindingLocation {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(location)) {
+  for (const key in location) {
+    const value = location[key as keyof FindingLocation];
     if (value !== undefined && value !== "" && value !== null) out[key] = value;
   }
   return out as unknown as FindingLocation;
 }
+
+// Reports repeat the same few dates; parsing each again shows in the ingest profile.
+const dateCache = new Map<string | number, string | null>();
 
 export function isoOr(
   value: string | number | undefined | null,

@@ -17,6 +17,7 @@ export interface Classified {
   preview: string;
 }
 
+const MAYBE_DSN = /postgres|password\s*=/i;
 const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
 
 // https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/

@@ -15,15 +15,15 @@ export async function collectFindings(
   options: ReadOptions = {},
 ): Promise<IngestResult> {
   const report = await openReport(path, options);
-  const byFingerprint = new Map<string, IngestRecord>();
-  for await (const record of report.records) {
-    const known = byFingerprint.get(record.finding.fingerprint);
-    byFingerprint.set(
-      record.finding.fingerprint,
-      known ? mergeRecords(known, record) : record,
-    );
+  const byFingerprint = new Map<string, Merged>();
+  for await (const batch of report.batches) {
+    for (const record of batch) {
+      const known = byFingerprint.get(record.finding.fingerprint);
+      if (known) absorb(known, record);
+      else byFingerprint.set(record.finding.fingerprint, adopt(record));
+    }
   }
-  const records = [...byFingerprint.values()];
+  const records = [...byFingerprint.values()].map((m) => m.record);
   return {
     status: records.length === 0 ? "ok_empty" : "ok",
     format: report.format,
@@ -72,6 +72,39 @@ export function mergeRecords(a: IngestRecord, b: IngestRecord): IngestRecord {
     },
     secret: a.secret ?? b.secret,
   };
+}
+
+/** A record being merged in place, with the keys of the locations it already has. */
+interface Merged {
+  record: IngestRecord;
+  seen: Set<string>;
+}
+
+function adopt(record: IngestRecord): Merged {
+  return { record, seen: new Set(record.finding.locations.map(locationKey)) };
+}
+
+/** mergeRecords without the copies: a large report repeats one secret thousands of times. */
+function absorb(into: Merged, other: IngestRecord): void {
+  const a = into.record.finding;
+  const b = other.finding;
+  if (STATUS_RANK[b.status] > STATUS_RANK[a.status]) a.status = b.status;
+  if (SEVERITY_RANK[b.severity] > SEVERITY_RANK[a.severity])
+    a.severity = b.severity;
+  if (!a.secretHash && b.secretHash) a.secretHash = b.secretHash;
+  for (const s of b.sources) if (!a.sources.includes(s)) a.sources.push(s);
+  for (const t of b.tags) if (!a.tags.includes(t)) a.tags.push(t);
+  for (const l of b.locations) {
+    const key = locationKey(l);
+    if (into.seen.has(key)) continue;
+    into.seen.add(key);
+    a.locations.push(l);
+  }
+  a.hints = { ...b.hints, ...a.hints };
+  if (b.detectedAt < a.detectedAt) a.detectedAt = b.detectedAt;
+  if (into.record.secret === null && other.secret !== null) {
+    into.record = { finding: a, secret: other.secret };
+  }
 }
 
 function union(a: string[], b: string[]): string[] {

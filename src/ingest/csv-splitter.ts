@@ -4,6 +4,11 @@ import { StringDecoder } from "node:string_decoder";
  * Splits CSV (RFC 4180: quoted fields may hold commas, quotes and newlines, as a multi-line secret
  * in gitleaks' CSV does) into rows keyed by the header row.
  */
+export interface CsvRow {
+  row: Record<string, string>;
+  line: number;
+}
+
 export class CsvSplitter {
   readonly #decoder = new StringDecoder("utf8");
   #header: string[] | null = null;
@@ -14,11 +19,11 @@ export class CsvSplitter {
   #line = 1;
   #rowLine = 1;
 
-  push(chunk: Buffer): { row: Record<string, string>; line: number }[] {
+  push(chunk: Buffer): CsvRow[] {
     return this.#consume(this.#decoder.write(chunk));
   }
 
-  end(): { row: Record<string, string>; line: number }[] {
+  end(): CsvRow[] {
     const out = this.#consume(this.#decoder.end());
     if (this.#inQuotes && !this.#quotePending) {
       throw new CsvError("unterminated quoted field", this.#rowLine);
@@ -29,8 +34,8 @@ export class CsvSplitter {
     return out;
   }
 
-  #consume(text: string): { row: Record<string, string>; line: number }[] {
-    const out: { row: Record<string, string>; line: number }[] = [];
+  #consume(text: string): CsvRow[] {
+    const out: CsvRow[] = [];
     for (const c of text) {
       if (this.#quotePending) {
         this.#quotePending = false;
@@ -62,7 +67,7 @@ export class CsvSplitter {
     this.#field = "";
   }
 
-  #endRow(out: { row: Record<string, string>; line: number }[]): void {
+  #endRow(out: CsvRow[]): void {
     this.#endField();
     const cells = this.#row;
     this.#row = [];

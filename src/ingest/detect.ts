@@ -63,14 +63,16 @@ export function detectFormat(
     ["findings", ANY_INDEX],
     ["Findings", ANY_INDEX],
   ]);
-  let first: unknown = undefined;
+  let first: Record<string, unknown> | null | undefined = undefined;
   let elements = 0;
+  let whole = false;
   try {
     for (const v of splitter.push(Buffer.from(text))) {
       elements++;
       if (first === undefined) first = tryParse(v.text);
     }
     if (complete) splitter.end();
+    whole = complete;
   } catch {
     // A broken file still gets a format when its head is recognisable; the reader reports where.
   }
@@ -83,13 +85,15 @@ export function detectFormat(
     if (any(rootKeys, "findings", "Findings")) {
       const inner = classifyKeys(firstKeys);
       if (inner === "asff" || inner === "access-analyzer") return inner;
-      if (complete && elements === 0) return "asff";
+      if (whole && elements === 0) return "asff";
     }
     throw unsupported(file, [...rootKeys]);
   }
   if (splitter.rootType === "array") {
-    if (complete && elements === 0) return "empty";
-    const keys = Object.keys(asObject(first));
+    if (whole && elements === 0) return "empty";
+    // A first element cut off (a truncated file) still shows its keys to a plain search.
+    const keys =
+      first === undefined || first === null ? keysIn(text) : Object.keys(first);
     const byItem = classifyKeys(new Set(keys));
     if (byItem) return byItem;
     throw unsupported(file, keys);
@@ -119,4 +123,11 @@ function asObject(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
+}
+
+function keysIn(text: string): string[] {
+  const keys = [...text.slice(0, 65536).matchAll(/"([\w$-]{1,64})"\s*:/g)].map(
+    (m) => m[1] ?? "",
+  );
+  return [...new Set(keys)];
 }

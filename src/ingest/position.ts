@@ -1,3 +1,4 @@
+import { jsonErrorOffset } from "./json-error-offset.js";
 import { createReadStream } from "node:fs";
 
 /**
@@ -24,10 +25,7 @@ export async function positionOf(
   return { line, column: offset - lineStart + 1 };
 }
 
-/** The character position V8 names in a JSON.parse error, as a byte offset into `text`. */
-export function jsonErrorOffset(error: unknown, text: string): number {
-  const message = error instanceof Error ? error.message : "";
-  const match = /position (\d+)/.exec(message);
-  if (match) return Buffer.byteLength(text.slice(0, Number(match[1])));
-  return /end of JSON input/.test(message) ? Buffer.byteLength(text) : 0;
+/** The byte offset in `text` where its JSON breaks. */
+export function jsonErrorByteOffset(text: string): number {
+  return Buffer.byteLength(text.slice(0, jsonErrorOffset(text)));
 }

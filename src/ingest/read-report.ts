@@ -3,13 +3,15 @@ import { open, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { readCertificates } from "./certificates/read-certificates.js";
 import { CsvError, CsvSplitter } from "./csv-splitter.js";
+import type { CsvRow } from "./csv-splitter.js";
 import { detectFormat } from "./detect.js";
 import { IngestError } from "./errors.js";
 import { parserFor } from "./formats/registry.js";
 import { ANY_KEY, JsonSplitter, JsonSyntaxError } from "./json-splitter.js";
 import type { PathPattern } from "./json-splitter.js";
 import { LineSplitter } from "./line-splitter.js";
-import { jsonErrorOffset, positionOf } from "./position.js";
+import type { Line } from "./line-splitter.js";
+import { jsonErrorByteOffset, positionOf } from "./position.js";
 import { createRegionReader } from "./source-region.js";
 import type {
   FormatName,
@@ -24,7 +26,8 @@ const CHUNK_BYTES = 1024 * 1024;
 export interface OpenedReport {
   format: FormatName;
   bytes: number;
-  records: AsyncGenerator<IngestRecord>;
+  /** Records in batches (one per chunk read): one await per batch, not per record. */
+  batches: AsyncGenerator<IngestRecord[]>;
   /** Items read so far (array elements, lines, rows). */
   items: () => number;
 }
@@ -37,7 +40,7 @@ export function readReport(
   return {
     async *[Symbol.asyncIterator]() {
       const report = await openReport(path, options);
-      yield* report.records;
+      for await (const batch of report.batches) yield* batch;
     },
   };
 }
@@ -111,16 +114,20 @@ export async function openReport(
     guard(offset, () => parse(item));
   const framing = parser.framing;
 
-  async function* items_(): AsyncGenerator<IngestRecord> {
+  async function* items_(): AsyncGenerator<IngestRecord[]> {
     if (framing.kind === "json") {
       const splitter = new JsonSplitter(patternsFor(framing, head));
       for await (const chunk of chunks()) {
+        const batch: IngestRecord[] = [];
         for (const v of splitter.push(chunk)) {
           const value = parseJson(v.text, v.offset);
-          yield* run(
-            { pattern: v.pattern, path: v.path, value, index: items++ },
-            v.offset,
-          );
+          const item = {
+            pattern: v.pattern,
+            path: v.path,
+            value,
+            index: items++,
+          };
+          for (const record of run(item, v.offset)) batch.push(record);
         }
         checkRoot(
           splitter.rootType,
@@ -129,39 +136,38 @@ export async function openReport(
           path,
           format,
         );
+        yield batch;
       }
       splitter.end();
       return;
     }
     if (framing.kind === "lines") {
       const splitter = new LineSplitter();
-      const lines = async function* () {
-        for await (const chunk of chunks()) yield* splitter.push(chunk);
-        yield* splitter.end();
-      };
-      for await (const line of lines()) {
-        const value = parseJson(line.text, line.offset);
-        yield* run(
-          { pattern: 0, path: [line.line], value, index: items++ },
-          line.offset,
-        );
-      }
+      const lineBatch = (lines: Line[]) =>
+        lines.flatMap((line) => {
+          const value = parseJson(line.text, line.offset);
+          return run(
+            { pattern: 0, path: [line.line], value, index: items++ },
+            line.offset,
+          );
+        });
+      for await (const chunk of chunks()) yield lineBatch(splitter.push(chunk));
+      yield lineBatch(splitter.end());
       return;
     }
     const csv = new CsvSplitter();
-    const rows = async function* () {
-      for await (const chunk of chunks()) yield* csv.push(chunk);
-      yield* csv.end();
-    };
-    for await (const r of rows()) {
-      yield* run(
-        { pattern: 0, path: [r.line], value: r.row, index: items++ },
-        -r.line,
+    const rowBatch = (rows: CsvRow[]) =>
+      rows.flatMap((r) =>
+        run(
+          { pattern: 0, path: [r.line], value: r.row, index: items++ },
+          -r.line,
+        ),
       );
-    }
+    for await (const chunk of chunks()) yield rowBatch(csv.push(chunk));
+    yield rowBatch(csv.end());
   }
 
-  async function* records(): AsyncGenerator<IngestRecord> {
+  async function* batches(): AsyncGenerator<IngestRecord[]> {
     try {
       yield* items_();
     } catch (error) {
@@ -172,7 +178,7 @@ export async function openReport(
   return {
     format: detected,
     bytes: info.size,
-    records: records(),
+    batches: batches(),
     items: () => items,
   };
 }
@@ -218,9 +224,12 @@ function checkRoot(
 function parseJson(text: string, offset: number): unknown {
   try {
     return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : "bad JSON";
-    throw new JsonSyntaxError(reason, offset + jsonErrorOffset(error, text));
+  } catch {
+    // V8's message quotes the text around the error: it may hold the secret, so it is dropped.
+    throw new JsonSyntaxError(
+      "invalid JSON",
+      offset + jsonErrorByteOffset(text),
+    );
   }
 }
 
@@ -310,8 +319,8 @@ function fromArray(
   bytes: number,
   list: IngestRecord[],
 ): OpenedReport {
-  async function* records() {
-    yield* list;
+  async function* batches() {
+    yield list;
   }
-  return { format, bytes, records: records(), items: () => list.length };
+  return { format, bytes, batches: batches(), items: () => list.length };
 }

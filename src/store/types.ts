@@ -139,7 +139,7 @@ export interface Store {
   upsertFindings(items: FindingUpsert[], at: string): Promise<UpsertResult>;
   getFinding(fingerprint: string): Promise<FindingRecord | null>;
   listFindings(): Promise<FindingRecord[]>;
-  /** Moves a finding from `from` to `to` and records the transition; fails if it is not in `from`. */
+  /** Moves a finding and records the transition; fails if it is not in `from`. */
   transition(
     fingerprint: string,
     from: FindingState,

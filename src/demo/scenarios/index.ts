@@ -1,5 +1,5 @@
-import type { DemoScenario } from '../types.js';
-import { postgresScenario } from './postgres.js';
+import type { DemoScenario } from "../types.js";
+import { postgresScenario } from "./postgres.js";
 
 /**
  * The demos `closeloop demo --scenario NAME` knows. A new one is one file in this folder exporting
@@ -7,7 +7,7 @@ import { postgresScenario } from './postgres.js';
  */
 export const DEMO_SCENARIOS: readonly DemoScenario[] = [postgresScenario];
 
-export const DEFAULT_SCENARIO = 'postgres';
+export const DEFAULT_SCENARIO = "postgres";
 
 export function findScenario(name: string): DemoScenario | undefined {
   return DEMO_SCENARIOS.find((scenario) => scenario.name === name);

@@ -130,11 +130,6 @@ export async function closeStep(
     }
   }
 
-  await ctx.note(
-    record,
-    "evidence-attached",
-    `closeloop: evidence ${doc.fileName} attached, sha256 ${doc.sha256}.\n\n${doc.summary}`,
-  );
   for (const ref of refs)
     ctx.emit("evidence.attached", record, { sha256: doc.sha256 }, ref);
 
@@ -144,7 +139,10 @@ export async function closeStep(
     await ctx.once(record, closeKey(ref.instance), "ticket.close", async () => {
       await ctx.itsm(ref.instance).close(ref, {
         successful: true,
-        notes: `Verified revoked; evidence ${doc.fileName} (sha256 ${doc.sha256}) attached.`,
+        // The close notes are the "evidence attached" note: one call fewer per ticket.
+        notes:
+          `closeloop: verified revoked. Evidence ${doc.fileName} attached and read back, ` +
+          `sha256 ${doc.sha256}.\n\n${doc.summary}`,
       });
       return {};
     });

@@ -115,8 +115,9 @@ async function openTicket(
     return found;
   }
   if (previous?.status === "pending") {
+    const firstAt = previous.input["firstAt"];
     const since = Date.parse(
-      String(previous.input["firstAt"] ?? previous.startedAt),
+      typeof firstAt === "string" ? firstAt : previous.startedAt,
     );
     if (ctx.deps.clock().getTime() - since < LOOKUP_LAG_MS) return "wait";
   }

@@ -59,9 +59,16 @@ export async function verifyStep(
     checks: result.checks.map((c) => `${c.name}: ${c.answer}`),
   });
 
-  const actions = actionsLine(
-    intents.filter((i) => i.kind === "action").map((i) => i.output),
-  );
+  // One note for approval, actions and answer: each ITSM call counts (PRODUCT §11).
+  const approvedBy = (record.approval?.approvers ?? [])
+    .filter((a) => a.state === "approved")
+    .map((a) => a.userName ?? a.userId)
+    .join(", ");
+  const actions =
+    `approved by ${approvedBy} (read ${record.approval?.readAt ?? "?"}); actions ` +
+    actionsLine(
+      intents.filter((i) => i.kind === "action").map((i) => i.output),
+    );
   switch (result.answer) {
     case "invalid": {
       await ctx.note(

@@ -74,7 +74,7 @@ export interface WithRetryOptions extends RetryDelayOptions {
   onRetry?: (info: { attempt: number; delayMs: number; code: string }) => void;
 }
 
-/** Runs `fn` until it succeeds, fails for good, or runs out of attempts; rethrows the last error. */
+/** Runs `fn` until it succeeds, fails for good, or runs out of attempts; rethrows the last. */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
   options: WithRetryOptions,

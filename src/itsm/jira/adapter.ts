@@ -1,12 +1,7 @@
 import { isCloseloopError } from "../../domain/errors.js";
 import type { Logger } from "../../logging/logger.js";
 import { realSleep } from "../http/index.js";
-import type {
-  ItsmAdapter,
-  TicketDraft,
-  TicketRef,
-  TicketStatus,
-} from "../types.js";
+import type { ItsmAdapter, TicketRef, TicketStatus } from "../types.js";
 import { toAdf } from "./adf.js";
 import { statusReading, baseReading, jsmReading } from "./approval.js";
 import {
@@ -17,17 +12,13 @@ import {
 import { JiraClient } from "./client.js";
 import { closeIssue } from "./close.js";
 import type { JiraInstanceConfig } from "./config.js";
-import { buildCreateBody, correlationLabel, LINK_PROPERTY } from "./fields.js";
+import { correlationLabel, LINK_PROPERTY } from "./fields.js";
 import { IssueQueue } from "./issue-queue.js";
-import {
-  approvalsPageSchema,
-  createdIssueSchema,
-  issueSchema,
-  myselfSchema,
-} from "./schema.js";
+import { approvalsPageSchema, issueSchema, myselfSchema } from "./schema.js";
 import type { JiraIssue } from "./schema.js";
 import { changedSince, jqlString, searchAll } from "./search.js";
 import { startIssueWork } from "./start-work.js";
+import { createOnce } from "./create.js";
 
 export interface JiraAdapterDeps {
   logger: Logger;
@@ -35,13 +26,6 @@ export interface JiraAdapterDeps {
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
 }
-
-/** Failures after which the create may have happened on Jira's side (BR-22). */
-const AMBIGUOUS = new Set([
-  "AMBIGUOUS_WRITE",
-  "SERVER_ERROR",
-  "INSTANCE_UNAVAILABLE",
-]);
 
 export function createJiraAdapter(
   config: JiraInstanceConfig,
@@ -79,63 +63,15 @@ export function createJiraAdapter(
     return first === undefined ? null : ref(first);
   };
 
-  /** Search is eventually consistent: a fresh issue may be missing for a while (BR-22). */
-  const lookupAfterFailure = async (
-    correlationId: string,
-  ): Promise<TicketRef | null> => {
-    const deadline = now().getTime() + config.lookupTimeoutMs;
-    for (let attempt = 1; ; attempt += 1) {
-      const found = await findByCorrelation(correlationId);
-      if (found !== null || now().getTime() >= deadline) return found;
-      await sleep(Math.min(2 ** attempt * 1000, 15_000));
-    }
-  };
-
-  const post = (draft: TicketDraft) =>
-    client.json(
-      {
-        method: "POST",
-        path: "issue",
-        data: buildCreateBody(config, client.version, draft),
-        idempotent: false,
-      },
-      createdIssueSchema,
-    );
-
-  const create = async (draft: TicketDraft): Promise<TicketRef> => {
-    const fields = {
-      findingId: draft.findingFingerprint,
-      correlationId: draft.correlationId,
-    };
-    try {
-      const created = ref(await post(draft));
-      logger.info("ticket.created", {
-        ...fields,
-        ticket: created.key,
-        ticketId: created.id,
-      });
-      return created;
-    } catch (error) {
-      if (!isCloseloopError(error) || !AMBIGUOUS.has(error.code)) throw error;
-      logger.warn("ticket.create_ambiguous", { ...fields, code: error.code });
-      const found = await lookupAfterFailure(draft.correlationId);
-      if (found !== null) {
-        logger.info("ticket.create_recovered", {
-          ...fields,
-          ticket: found.key,
-          ticketId: found.id,
-        });
-        return found;
-      }
-      const created = ref(await post(draft));
-      logger.info("ticket.created", {
-        ...fields,
-        ticket: created.key,
-        ticketId: created.id,
-      });
-      return created;
-    }
-  };
+  const create = createOnce({
+    client,
+    config,
+    logger,
+    sleep,
+    now,
+    findByCorrelation,
+    toRef: ref,
+  });
 
   const getIssue = (
     id: string,

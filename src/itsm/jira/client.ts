@@ -23,7 +23,7 @@ export interface JiraClientDeps {
 
 export interface JiraCall {
   method: "GET" | "POST" | "PUT";
-  /** Under the REST root, e.g. `issue/10001/transitions`; a leading `/rest/` path is taken as is. */
+  /** Under the REST root (`issue/10001/transitions`); a path starting `/rest/` is kept. */
   path: string;
   params?: Record<string, string | number>;
   data?: unknown;
@@ -181,7 +181,7 @@ function buildJiraConfig(
     host: gatewayHost(config, config.auth.cloudId),
     authentication: { oauth2: { accessToken: token.reveal() } },
     baseRequestConfig,
-  } as Config;
+  };
 }
 
 /** OAuth and scoped tokens only work through the API gateway (reference/jira.md §6). */

@@ -105,7 +105,8 @@ export function mapJiraFailure(
     return classifyNetworkError(sanitised(axiosError), facts);
   }
 
-  const { status, data } = axiosError.response;
+  const status = axiosError.response.status;
+  const data: unknown = axiosError.response.data;
   const headers = plainHeaders(axiosError.response.headers);
   const { text, fields } = bodyFacts(data);
   const where = `${facts.method} ${facts.path}`;

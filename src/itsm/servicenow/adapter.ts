@@ -4,16 +4,12 @@ import type { ItsmAdapter, TicketRef } from "../types.js";
 import { readApproval } from "./approvals.js";
 import { attach, listAttachments } from "./attachments.js";
 import { createAuthProvider } from "./auth.js";
-import {
-  createChange,
-  findByCorrelation,
-  readChange,
-  transition,
-} from "./changes.js";
+import { createChange, findByCorrelation } from "./changes.js";
 import type { SnContext } from "./changes.js";
 import { SnClient } from "./client.js";
 import type { ServiceNowInstanceConfig } from "./config.js";
 import { listChangedSince } from "./feed.js";
+import { readChange, transition } from "./transitions.js";
 import { HealthTracker } from "./health.js";
 import type { InstanceHealth } from "./health.js";
 import { ownUserLookup } from "./own-user.js";

@@ -5,7 +5,7 @@ import type {
   ApproverRecord,
   TicketRef,
 } from "../types.js";
-import { readChange } from "./changes.js";
+import { readChange } from "./transitions.js";
 import type { SnContext } from "./changes.js";
 import {
   CHANGE_STATES,

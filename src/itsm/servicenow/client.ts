@@ -119,7 +119,7 @@ export class SnClient {
       throw failure;
     }
 
-    const headers = flatHeaders(response.headers as Record<string, unknown>);
+    const headers = flatHeaders(response.headers);
     this.#deps.logger.debug("itsm.request", {
       instance: this.#deps.instance,
       ...facts,
@@ -173,9 +173,7 @@ export class SnClient {
           }),
         );
         if (response.status !== 200) {
-          const headers = flatHeaders(
-            response.headers as Record<string, unknown>,
-          );
+          const headers = flatHeaders(response.headers);
           throw errorFromStatus(
             response.status,
             `download answered ${response.status}`,

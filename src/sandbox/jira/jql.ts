@@ -62,7 +62,10 @@ function clause(text: string): JqlPredicate | string {
 export function parseJql(jql: string): JqlPredicate | string {
   const [where = ""] = jql.split(/\border\s+by\b/i);
   if (where.trim() === "") {
-    return "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.";
+    return (
+      "Unbounded JQL queries are not allowed here. " +
+      "Please add a search restriction to your query."
+    );
   }
   const predicates: JqlPredicate[] = [];
   for (const part of where.split(/\s+and\s+/i)) {

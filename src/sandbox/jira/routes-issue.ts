@@ -15,6 +15,12 @@ import { createFieldErrors, richTextError } from "./validate.js";
 const API = String.raw`^/rest/api/(2|3)`;
 const ISSUE = String.raw`${API}/issue/([^/]+)`;
 
+function text(value: unknown): string {
+  return typeof value === "string" || typeof value === "number"
+    ? String(value)
+    : "";
+}
+
 function issueOr404(context: RouteContext): SimIssue | Response {
   const issue = context.sim.findIssue(
     decodeURIComponent(context.match[2] ?? ""),
@@ -31,7 +37,7 @@ function createIssue(context: RouteContext): Response {
   const errors = createFieldErrors(version, fields);
   if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
   const ref = fields.project as Record<string, unknown>;
-  const project = sim.project(String(ref.key ?? ref.id ?? ""));
+  const project = sim.project(text(ref.key) || text(ref.id));
   if (project === undefined)
     return jiraError(400, [], { project: "valid project is required" });
 
@@ -139,7 +145,8 @@ function addComment(context: RouteContext): Response {
   };
   issue.comments.push(comment);
   issue.updated = now;
-  const self = `${context.base}/rest/api/${apiVersion(context)}/issue/${issue.id}/comment/${comment.id}`;
+  const issuePath = `/rest/api/${apiVersion(context)}/issue/${issue.id}`;
+  const self = `${context.base}${issuePath}/comment/${comment.id}`;
   const author = renderUser(context.base, comment.author);
   const created = jiraTime(now);
   return jsonResponse(

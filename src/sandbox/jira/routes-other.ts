@@ -1,9 +1,7 @@
-import type { SimApproval, SimIssue } from "./model.js";
 import { parseJql } from "./jql.js";
 import {
   ISSUE_NOT_FOUND,
   jiraError,
-  jiraTime,
   jsonResponse,
   renderAttachment,
   renderIssue,
@@ -13,6 +11,12 @@ import { apiVersion, isRecord } from "./route.js";
 import type { Route, RouteContext } from "./route.js";
 
 const API = String.raw`^/rest/api/(2|3)`;
+
+function asText(value: unknown): string {
+  return typeof value === "string" || typeof value === "number"
+    ? String(value)
+    : "";
+}
 
 function list(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
@@ -26,7 +30,7 @@ function search(context: RouteContext): Response {
   const body = isRecord(context.json) ? context.json : {};
   const param = (name: string): unknown =>
     body[name] ?? url.searchParams.get(name) ?? undefined;
-  const predicate = parseJql(String(param("jql") ?? ""));
+  const predicate = parseJql(asText(param("jql")));
   if (typeof predicate === "string") return jiraError(400, [predicate]);
 
   sim.searchCount += 1;
@@ -76,7 +80,8 @@ function decodeToken(token: unknown): number {
 function searchRemoved(): Response {
   return jiraError(410, [
     "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. " +
-      "A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046",
+      "A full migration guideline is available at " +
+      "https://developer.atlassian.com/changelog/#CHANGE-2046",
   ]);
 }
 
@@ -134,85 +139,6 @@ function attachmentContent(context: RouteContext): Response {
   return jiraError(404, ["The attachment does not exist."]);
 }
 
-function renderApproval(
-  context: RouteContext,
-  issue: SimIssue,
-  approval: SimApproval,
-) {
-  const date = (ms: number) => ({
-    iso8601: jiraTime(ms),
-    jira: jiraTime(ms),
-    epochMillis: ms,
-  });
-  return {
-    id: approval.id,
-    name: approval.name,
-    finalDecision: approval.finalDecision,
-    canAnswerApproval: false,
-    approvers: approval.approvers.map((a) => ({
-      approver: renderUser(context.base, a.user),
-      approverDecision: a.decision,
-    })),
-    createdDate: date(approval.createdAt),
-    ...(approval.completedAt === null
-      ? {}
-      : { completedDate: date(approval.completedAt) }),
-    _links: {
-      self: `${context.base}/rest/servicedeskapi/request/${issue.id}/approval/${approval.id}`,
-    },
-  };
-}
-
-function serviceDeskIssue(context: RouteContext): SimIssue | Response {
-  const issue = context.sim.findIssue(
-    decodeURIComponent(context.match[1] ?? ""),
-  );
-  if (
-    issue === undefined ||
-    context.sim.project(issue.projectKey)?.serviceDesk !== true
-  ) {
-    return jsonResponse(
-      { errorMessage: "The request could not be found." },
-      404,
-    );
-  }
-  return issue;
-}
-
-function listApprovals(context: RouteContext): Response {
-  const issue = serviceDeskIssue(context);
-  if (issue instanceof Response) return issue;
-  const values = issue.approvals.map((a) => renderApproval(context, issue, a));
-  return jsonResponse({
-    size: values.length,
-    start: 0,
-    limit: 50,
-    isLastPage: true,
-    values,
-  });
-}
-
-function answerApproval(): Response {
-  // The API caller is closeloop's own account: it is never an approver in the sandbox.
-  return jsonResponse(
-    { errorMessage: "You are not an approver of this approval." },
-    403,
-  );
-}
-
-async function sandboxApprove(context: RouteContext): Promise<Response> {
-  const form = await context.request.formData().catch(() => null);
-  const approver = String(form?.get("approver") ?? "");
-  const decision = String(form?.get("decision") ?? "");
-  if (decision !== "approve" && decision !== "decline") {
-    return new Response("decision must be approve or decline", { status: 400 });
-  }
-  const id = decodeURIComponent(context.match[1] ?? "");
-  const problem = context.sim.decideApproval(id, approver, decision);
-  if (problem !== null) return new Response(problem, { status: 409 });
-  return new Response(null, { status: 303, headers: { location: "/" } });
-}
-
 export const otherRoutes: Route[] = [
   { method: "GET", pattern: new RegExp(`${API}/search/jql$`), handle: search },
   { method: "POST", pattern: new RegExp(`${API}/search/jql$`), handle: search },
@@ -257,20 +183,5 @@ export const otherRoutes: Route[] = [
         deploymentType: "Cloud",
         version: "1001.0.0",
       }),
-  },
-  {
-    method: "GET",
-    pattern: /^\/rest\/servicedeskapi\/request\/([^/]+)\/approval$/,
-    handle: listApprovals,
-  },
-  {
-    method: "POST",
-    pattern: /^\/rest\/servicedeskapi\/request\/([^/]+)\/approval\/[^/]+$/,
-    handle: answerApproval,
-  },
-  {
-    method: "POST",
-    pattern: /^\/sandbox\/jira\/issues\/([^/]+)\/approval$/,
-    handle: sandboxApprove,
   },
 ];

@@ -3,7 +3,9 @@ import { defaultWorkflow, hopWorkflow, sandboxUsers } from "./model.js";
 import type { SimIssue, SimProject, SimUser } from "./model.js";
 import { issueRoutes } from "./routes-issue.js";
 import { otherRoutes } from "./routes-other.js";
+import { jsmRoutes } from "./routes-jsm.js";
 import { renderJiraSection } from "./page.js";
+import type { SandboxSystem } from "../server.js";
 import type { Route, RouteContext } from "./route.js";
 
 export interface JiraSimulatorOptions {
@@ -42,7 +44,7 @@ export interface RecordedRequest {
  * JSM approvals, ADF validation, attachments behind the XSRF check, issue properties, token-paged
  * search, moves and deletes, in the error shapes of reference/jira.md.
  */
-export class JiraSimulator {
+export class JiraSimulator implements SandboxSystem {
   readonly name = "jira";
   readonly projects: SimProject[];
   readonly users: SimUser[] = sandboxUsers;
@@ -59,7 +61,11 @@ export class JiraSimulator {
   private readonly credentials: string[];
   private readonly faults: JiraFault[] = [];
   private nextId = 10000;
-  private readonly routes: Route[] = [...issueRoutes, ...otherRoutes];
+  private readonly routes: Route[] = [
+    ...issueRoutes,
+    ...otherRoutes,
+    ...jsmRoutes,
+  ];
 
   constructor(options: JiraSimulatorOptions = {}) {
     this.projects = options.projects ?? [
@@ -244,7 +250,8 @@ async function readJson(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.includes("application/json")) return undefined;
   try {
-    return (await request.clone().json()) as unknown;
+    const value: unknown = await request.clone().json();
+    return value;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ import type { SnStore } from "./store.js";
 const DECISION_PATH =
   /^\/sandbox\/servicenow\/changes\/([0-9a-f]{32})\/decision$/;
 
-/** The ServiceNow part of the sandbox page: every change, and a decision form per pending approver. */
+/** ServiceNow's part of the sandbox page: every change, a decision form per pending approver. */
 export function renderServiceNowSection(store: SnStore): string {
   const users = new Map(store.rows("sys_user").map((u) => [u.sys_id, u]));
   const rows = store

@@ -215,7 +215,7 @@ function positive(value: string | null, fallback: number): number {
   return value !== null && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
-/** Only the first record of the body is used; values become strings, as the platform stores them. */
+/** Only the body's first record is used; values become strings, as the platform stores them. */
 export async function readBody(request: Request): Promise<SnRecord | null> {
   let parsed: unknown;
   try {

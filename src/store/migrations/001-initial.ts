@@ -1,4 +1,4 @@
-/** The first schema: findings, their transitions, tickets, the intent journal, custody, evidence. */
+/** The first schema: findings, transitions, tickets, the intent journal, custody, evidence. */
 export const migration001 = {
   version: 1,
   name: "initial",

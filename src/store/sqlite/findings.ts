@@ -8,6 +8,7 @@ import type {
   FindingPatch,
   FindingRecord,
   FindingUpsert,
+  TransitionRecord,
   UpsertResult,
 } from "../types.js";
 import {
@@ -44,6 +45,24 @@ const PATCH_COLUMNS: {
   dueAt: ["due_at", (v) => v],
   attempts: ["attempts", (v) => v],
 };
+
+export function listFindings(db: Database): FindingRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT ${FINDING_COLUMNS} FROM findings f ORDER BY created_at, fingerprint`,
+    )
+    .all() as FindingRow[];
+  return rows.map(toFindingRecord);
+}
+
+export function listTransitions(db: Database, fp: string): TransitionRecord[] {
+  return db
+    .prepare(
+      `SELECT fingerprint, cycle, from_state AS "from", to_state AS "to", step, at
+       FROM transitions WHERE fingerprint = ? ORDER BY seq`,
+    )
+    .all(fp) as TransitionRecord[];
+}
 
 function patchAssignments(patch: FindingPatch): [string[], unknown[]] {
   const sets: string[] = [];

@@ -103,7 +103,8 @@ export function listTickets(
     cycle === undefined
       ? db
           .prepare(
-            `SELECT * FROM tickets WHERE fingerprint = ? ORDER BY cycle, approval_source DESC, instance`,
+            `SELECT * FROM tickets WHERE fingerprint = ?
+             ORDER BY cycle, approval_source DESC, instance`,
           )
           .all(fp)
       : db

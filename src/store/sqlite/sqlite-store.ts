@@ -1,9 +1,7 @@
-import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import type { Database } from "better-sqlite3";
+import { join } from "node:path";
 import type { SealedSecret } from "../../custody/types.js";
 import type { FindingState } from "../../domain/states.js";
-import { migrations } from "../migrations/index.js";
 import type {
   EvidenceRecord,
   FindingPatch,
@@ -18,10 +16,10 @@ import type {
   TransitionRecord,
   UpsertResult,
 } from "../types.js";
+import { migrateDatabase, openDatabase } from "./database.js";
 import * as evidence from "./evidence.js";
 import * as findings from "./findings.js";
 import * as journal from "./journal.js";
-import { FINDING_COLUMNS, type FindingRow, toFindingRecord } from "./rows.js";
 import * as secrets from "./secrets.js";
 
 export const SQLITE_FILE_NAME = "closeloop.sqlite";
@@ -32,54 +30,40 @@ export const SQLITE_FILE_NAME = "closeloop.sqlite";
  */
 export class SqliteStore implements Store {
   readonly path: string;
-  readonly #db: Database.Database;
+  readonly #db: Database;
 
   constructor(path: string) {
-    mkdirSync(dirname(path), { recursive: true });
     this.path = path;
-    this.#db = new Database(path);
-    this.#db.pragma("journal_mode = WAL");
-    // The journal is what makes a restart safe: a commit must survive a power cut.
-    this.#db.pragma("synchronous = FULL");
-    this.#db.pragma("foreign_keys = ON");
-    this.#db.pragma("secure_delete = ON");
-    this.#db.pragma("busy_timeout = 5000");
+    this.#db = openDatabase(path);
   }
 
   static inDataDir(dataDir: string): SqliteStore {
     return new SqliteStore(join(dataDir, SQLITE_FILE_NAME));
   }
 
-  async migrate(): Promise<void> {
-    const db = this.#db;
-    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-    const applied = new Set(
-      (
-        db.prepare(`SELECT version FROM schema_migrations`).all() as {
-          version: number;
-        }[]
-      ).map((r) => r.version),
-    );
-    for (const m of migrations) {
-      if (applied.has(m.version)) continue;
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare(
-          `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-        ).run(m.version, m.name, new Date().toISOString());
-      }).immediate();
-    }
-    return Promise.resolve();
+  migrate(): Promise<void> {
+    return this.#run(() => migrateDatabase(this.#db));
   }
 
-  async close(): Promise<void> {
-    this.#db.close();
-    return Promise.resolve();
+  close(): Promise<void> {
+    return this.#run(() => {
+      this.#db.close();
+    });
+  }
+
+  /** better-sqlite3 throws synchronously; callers of a Store expect a rejected promise. */
+  #run<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(
+        error instanceof Error ? error : new Error(String(error)),
+      );
+    }
   }
 
   #tx<T>(fn: () => T): Promise<T> {
-    return Promise.resolve(this.#db.transaction(fn).immediate());
+    return this.#run(() => this.#db.transaction(fn).immediate());
   }
 
   upsertFindings(items: FindingUpsert[], at: string): Promise<UpsertResult> {
@@ -87,16 +71,11 @@ export class SqliteStore implements Store {
   }
 
   getFinding(fingerprint: string): Promise<FindingRecord | null> {
-    return Promise.resolve(findings.getFinding(this.#db, fingerprint));
+    return this.#run(() => findings.getFinding(this.#db, fingerprint));
   }
 
   listFindings(): Promise<FindingRecord[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT ${FINDING_COLUMNS} FROM findings f ORDER BY created_at, fingerprint`,
-      )
-      .all() as FindingRow[];
-    return Promise.resolve(rows.map(toFindingRecord));
+    return this.#run(() => findings.listFindings(this.#db));
   }
 
   transition(
@@ -133,13 +112,7 @@ export class SqliteStore implements Store {
   }
 
   listTransitions(fingerprint: string): Promise<TransitionRecord[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT fingerprint, cycle, from_state AS "from", to_state AS "to", step, at
-         FROM transitions WHERE fingerprint = ? ORDER BY seq`,
-      )
-      .all(fingerprint) as TransitionRecord[];
-    return Promise.resolve(rows);
+    return this.#run(() => findings.listTransitions(this.#db, fingerprint));
   }
 
   claimDue(
@@ -155,13 +128,14 @@ export class SqliteStore implements Store {
   }
 
   releaseClaim(fingerprint: string, owner: string): Promise<void> {
-    this.#db
-      .prepare(
-        `UPDATE findings SET claimed_by = NULL, claimed_until = NULL
-         WHERE fingerprint = ? AND claimed_by = ?`,
-      )
-      .run(fingerprint, owner);
-    return Promise.resolve();
+    return this.#run(() => {
+      this.#db
+        .prepare(
+          `UPDATE findings SET claimed_by = NULL, claimed_until = NULL
+           WHERE fingerprint = ? AND claimed_by = ?`,
+        )
+        .run(fingerprint, owner);
+    });
   }
 
   saveTicket(ticket: TicketRecord): Promise<void> {
@@ -169,7 +143,7 @@ export class SqliteStore implements Store {
   }
 
   listTickets(fingerprint: string, cycle?: number): Promise<TicketRecord[]> {
-    return Promise.resolve(journal.listTickets(this.#db, fingerprint, cycle));
+    return this.#run(() => journal.listTickets(this.#db, fingerprint, cycle));
   }
 
   recordTicketChanges(
@@ -197,10 +171,12 @@ export class SqliteStore implements Store {
   }
 
   getCursor(instance: string): Promise<string | null> {
-    const row = this.#db
-      .prepare(`SELECT cursor FROM cursors WHERE instance = ?`)
-      .get(instance) as { cursor: string } | undefined;
-    return Promise.resolve(row?.cursor ?? null);
+    return this.#run(() => {
+      const row = this.#db
+        .prepare(`SELECT cursor FROM cursors WHERE instance = ?`)
+        .get(instance) as { cursor: string } | undefined;
+      return row?.cursor ?? null;
+    });
   }
 
   beginIntent(intent: NewIntent, at: string): Promise<IntentRecord> {
@@ -219,11 +195,11 @@ export class SqliteStore implements Store {
   }
 
   getIntent(key: string): Promise<IntentRecord | null> {
-    return Promise.resolve(journal.getIntent(this.#db, key));
+    return this.#run(() => journal.getIntent(this.#db, key));
   }
 
   listIntents(fingerprint: string, cycle: number): Promise<IntentRecord[]> {
-    return Promise.resolve(journal.listIntents(this.#db, fingerprint, cycle));
+    return this.#run(() => journal.listIntents(this.#db, fingerprint, cycle));
   }
 
   putSecret(fingerprint: string, sealed: SealedSecret): Promise<void> {
@@ -232,7 +208,7 @@ export class SqliteStore implements Store {
   }
 
   getSecret(fingerprint: string): Promise<SealedSecret | null> {
-    return Promise.resolve(secrets.getSecret(this.#db, fingerprint));
+    return this.#run(() => secrets.getSecret(this.#db, fingerprint));
   }
 
   shredSecret(fingerprint: string): Promise<void> {
@@ -240,7 +216,7 @@ export class SqliteStore implements Store {
   }
 
   listSecrets(): Promise<{ fingerprint: string; sealed: SealedSecret }[]> {
-    return Promise.resolve(secrets.listSecrets(this.#db));
+    return this.#run(() => secrets.listSecrets(this.#db));
   }
 
   appendEvidence(
@@ -258,13 +234,13 @@ export class SqliteStore implements Store {
     fingerprint: string,
     cycle: number,
   ): Promise<EvidenceRecord | null> {
-    return Promise.resolve(evidence.getEvidence(this.#db, fingerprint, cycle));
+    return this.#run(() => evidence.getEvidence(this.#db, fingerprint, cycle));
   }
 
   listEvidence(range: {
     from?: string;
     to?: string;
   }): Promise<EvidenceRecord[]> {
-    return Promise.resolve(evidence.listEvidence(this.#db, range));
+    return this.#run(() => evidence.listEvidence(this.#db, range));
   }
 }

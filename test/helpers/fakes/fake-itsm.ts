@@ -36,6 +36,8 @@ export interface FakeItsmOptions {
   kind?: ItsmKind;
   instance?: string;
   ownUserId?: string;
+  /** Who the ticket says asked for the change; closeloop's own user by default. */
+  requestedBy?: string;
   /** `findByCorrelation` misses this many times before it sees a ticket (search-index lag). */
   lookupLag?: number;
   /** Attachments answer `ready: false` this many listings first (ServiceNow `pending`). */
@@ -53,6 +55,7 @@ export class FakeItsm implements ItsmAdapter {
   readonly calls: { method: string; ticketId?: string }[] = [];
   readonly tickets = new Map<string, FakeTicket>();
   readonly #ownUser: string;
+  readonly #requestedBy: string;
   #seq = 0;
   #lookupLag: number;
   readonly #pendingReads: number;
@@ -62,6 +65,7 @@ export class FakeItsm implements ItsmAdapter {
     this.kind = options.kind ?? "servicenow";
     this.instance = options.instance ?? "snow-test";
     this.#ownUser = options.ownUserId ?? "closeloop-bot";
+    this.#requestedBy = options.requestedBy ?? this.#ownUser;
     this.#lookupLag = options.lookupLag ?? 0;
     this.#pendingReads = options.attachmentPendingReads ?? 0;
   }
@@ -156,7 +160,7 @@ export class FakeItsm implements ItsmAdapter {
           t.lifecycle === "open" ? (t.inImplementation ? "-1" : "-3") : "3",
         inImplementation: t.inImplementation,
         approvers: t.approvers.map((a) => ({ ...a })),
-        requestedBy: this.#ownUser,
+        requestedBy: this.#requestedBy,
         window: { ...t.window },
         planHash: t.planHash,
         readAt: new Date(0).toISOString(),
@@ -237,6 +241,11 @@ export class FakeItsm implements ItsmAdapter {
   }
 
   // ---- what people do in the ITSM, scripted by tests ----
+
+  /** The next `n` lookups by correlation id miss, as a lagging search index would. */
+  setLookupLag(n: number): void {
+    this.#lookupLag = n;
+  }
 
   /** The one ticket of a finding, by its fingerprint. */
   ticketOf(fingerprint: string): FakeTicket | undefined {

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { JIRA_URL, makeAdapter, makeDraft, startJira } from "./helpers.js";
+import { checkAgainstOpenApi } from "./openapi-check.js";
 
 const { sim, server } = startJira({ maxPageSize: 2 });
 
-beforeAll(() => undefined);
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
@@ -167,5 +167,6 @@ describe("Jira adapter against the simulator", () => {
       searches.slice(1).every((r) => r.path.includes("nextPageToken=")),
     ).toBe(true);
     expect(Date.parse(cursor)).not.toBeNaN();
+    expect(checkAgainstOpenApi(searches)).toEqual([]);
   });
 });

@@ -11,17 +11,23 @@ describe("field cases", () => {
     const ref = await h.adapter.create(draftFor("fp-sleep"));
     h.sim.faults.hibernate();
 
-    const error: unknown = await h.adapter.readApproval(ref).catch((e: unknown) => e);
+    const error: unknown = await h.adapter
+      .readApproval(ref)
+      .catch((e: unknown) => e);
 
     expect(error).toMatchObject({
       code: "INSTANCE_UNAVAILABLE",
       retryable: true,
       details: { reason: "hibernating" },
     });
-    expect((error as { retryAfterMs: number }).retryAfterMs).toBeGreaterThanOrEqual(60_000);
+    expect(
+      (error as { retryAfterMs: number }).retryAfterMs,
+    ).toBeGreaterThanOrEqual(60_000);
     expect(h.sleeps).toEqual([]);
     expect(h.adapter.health()).toMatchObject({ state: "hibernating" });
-    await expect(h.adapter.create(draftFor("fp-sleep-2"))).rejects.toMatchObject({
+    await expect(
+      h.adapter.create(draftFor("fp-sleep-2")),
+    ).rejects.toMatchObject({
       code: "INSTANCE_UNAVAILABLE",
     });
 
@@ -36,7 +42,11 @@ describe("field cases", () => {
     for (let i = 0; i < 10_003; i += 1) {
       h.sim.store.insert(
         "change_request",
-        { correlation_id: `closeloop-fp-${i}`, state: "-5", short_description: `bulk ${i}` },
+        {
+          correlation_id: `closeloop-fp-${i}`,
+          state: "-5",
+          short_description: `bulk ${i}`,
+        },
         "admin",
       );
     }
@@ -53,7 +63,11 @@ describe("field cases", () => {
   it("aborts the scan when a later page fails instead of returning a partial list (BR-09)", async () => {
     h = startHarness();
     for (let i = 0; i < 2_500; i += 1) {
-      h.sim.store.insert("change_request", { correlation_id: `closeloop-p${i}` }, "admin");
+      h.sim.store.insert(
+        "change_request",
+        { correlation_id: `closeloop-p${i}` },
+        "admin",
+      );
     }
     h.sim.faults.failRequests({
       match: (_req, url) => url.searchParams.get("sysparm_offset") === "2000",
@@ -78,17 +92,19 @@ describe("field cases", () => {
     ]);
 
     const status = await h.adapter.readStatus(ref);
-    h.sim.faults.force429(Array.from({ length: 5 }, () => ({ retryAfter: "0" })));
+    h.sim.faults.force429(
+      Array.from({ length: 5 }, () => ({ retryAfter: "0" })),
+    );
     const limited = h.adapter.readStatus(ref);
 
     expect(status.lifecycle).toBe("open");
-    expect(h.sleeps.slice(0, 4).map((ms, i) => ms >= [1000, 2000, 5000, 4000][i]!)).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
-    await expect(limited).rejects.toMatchObject({ code: "RATE_LIMITED", retryable: true });
+    expect(
+      h.sleeps.slice(0, 4).map((ms, i) => ms >= [1000, 2000, 5000, 4000][i]!),
+    ).toEqual([true, true, true, true]);
+    await expect(limited).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      retryable: true,
+    });
   });
 
   it("finds the change created before the connection reset and creates once (BR-22)", async () => {
@@ -109,7 +125,10 @@ describe("field cases", () => {
 
     const run = h.adapter.create(draftFor("fp-lost"));
 
-    await expect(run).rejects.toMatchObject({ code: "AMBIGUOUS_WRITE", retryable: true });
+    await expect(run).rejects.toMatchObject({
+      code: "AMBIGUOUS_WRITE",
+      retryable: true,
+    });
     expect(h.sleeps.reduce((a, b) => a + b, 0)).toBe(5_000);
     expect(h.sim.requests.filter((r) => r.method === "POST")).toHaveLength(1);
   });
@@ -119,7 +138,10 @@ describe("field cases", () => {
 
     const run = h.adapter.ownUserId();
 
-    await expect(run).rejects.toMatchObject({ code: "AUTH_FAILED", retryable: false });
+    await expect(run).rejects.toMatchObject({
+      code: "AUTH_FAILED",
+      retryable: false,
+    });
     expect(h.sim.requests).toHaveLength(1);
   });
 });

@@ -40,7 +40,11 @@ export function startHarness(
     id: "snow-test",
     kind: "servicenow",
     baseUrl: BASE_URL,
-    auth: { type: "basic", user: INTEGRATION_USER, password: { env: "SNOW_PW" } },
+    auth: {
+      type: "basic",
+      user: INTEGRATION_USER,
+      password: { env: "SNOW_PW" },
+    },
     integrationUser: INTEGRATION_USER,
     ratePerSecond: 1000,
     lookupWindowMs: 60_000,

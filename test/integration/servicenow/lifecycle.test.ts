@@ -15,7 +15,9 @@ describe("ServiceNow adapter against the simulator", () => {
     const ref = await h.adapter.create(draft);
     await h.adapter.requestApproval(ref);
     const waiting = await h.adapter.readApproval(ref);
-    expect(h.sim.decide(ref.id, "cab.alice", "approved", "ok by CAB")).toEqual({ ok: true });
+    expect(h.sim.decide(ref.id, "cab.alice", "approved", "ok by CAB")).toEqual({
+      ok: true,
+    });
     const approved = await h.adapter.readApproval(ref);
     await h.adapter.startWork(ref);
     await h.adapter.addNote(ref, "starting the revocation");
@@ -26,13 +28,19 @@ describe("ServiceNow adapter against the simulator", () => {
       bytes: evidence,
     });
     const listed = await h.adapter.listAttachments(ref);
-    await h.adapter.close(ref, { successful: true, notes: "revoked and verified" });
+    await h.adapter.close(ref, {
+      successful: true,
+      notes: "revoked and verified",
+    });
     const status = await h.adapter.readStatus(ref);
 
     expect(ref.key).toMatch(/^CHG003\d{4}$/);
     expect(ref.id).toMatch(/^[0-9a-f]{32}$/);
     expect(waiting).toMatchObject({ status: "requested", ticketState: "-4" });
-    expect(waiting.approvers.map((a) => a.state)).toEqual(["requested", "requested"]);
+    expect(waiting.approvers.map((a) => a.state)).toEqual([
+      "requested",
+      "requested",
+    ]);
     expect(approved).toMatchObject({
       status: "approved",
       ticketState: "-2",
@@ -43,7 +51,9 @@ describe("ServiceNow adapter against the simulator", () => {
     const decided = approved.approvers.find((a) => a.state === "approved");
     expect(decided).toMatchObject({ userName: "cab.alice", group: "CAB" });
     expect(decided?.userId).not.toBe(own);
-    expect(decided?.decidedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    expect(decided?.decidedAt).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/,
+    );
     expect(attachment).toMatchObject({
       fileName: "evidence.json",
       sizeBytes: evidence.length,
@@ -51,12 +61,19 @@ describe("ServiceNow adapter against the simulator", () => {
       ready: true,
     });
     expect(listed.map((a) => a.id)).toEqual([attachment.id]);
-    expect(status).toEqual({ lifecycle: "closed", rawState: "3", key: ref.key });
+    expect(status).toEqual({
+      lifecycle: "closed",
+      rawState: "3",
+      key: ref.key,
+    });
     const stored = h.sim.store.get("change_request", ref.id);
-    expect(stored).toMatchObject({ close_code: "successful", correlation_id: draft.correlationId });
-    expect(h.sim.store.journalText("change_request", ref.id, "work_notes")).toContain(
-      "starting the revocation",
-    );
+    expect(stored).toMatchObject({
+      close_code: "successful",
+      correlation_id: draft.correlationId,
+    });
+    expect(
+      h.sim.store.journalText("change_request", ref.id, "work_notes"),
+    ).toContain("starting the revocation");
   });
 
   it("finds the existing change instead of creating a second one", async () => {
@@ -83,7 +100,9 @@ describe("ServiceNow adapter against the simulator", () => {
       ["cab.alice", "not_required"],
       ["cab.bob", "rejected"],
     ]);
-    await expect(h.adapter.startWork(ref)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(h.adapter.startWork(ref)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("fails a transition that answers 200 but leaves the state as it was", async () => {

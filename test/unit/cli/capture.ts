@@ -1,4 +1,4 @@
-import type { CliIo } from '../../../src/cli/io.js';
+import type { CliIo } from "../../../src/cli/io.js";
 
 export interface CapturedIo extends CliIo {
   stdout(): string;
@@ -19,7 +19,7 @@ export function captureIo(
     env,
     cwd,
     signal,
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
   };
 }

@@ -20,7 +20,7 @@ function split(text: string, patterns: PathPattern[], chunkSize = text.length) {
 
 const tricky = JSON.stringify([
   { a: 'quote " and \\ backslash', b: [1, { c: "}]" }] },
-  { s: "\\\\\\\"", u: "é ü 漢字 \u0000" },
+  { s: '\\\\\\"', u: "é ü 漢字 \u0000" },
   "plain",
   42,
   null,
@@ -29,12 +29,16 @@ const tricky = JSON.stringify([
 
 describe("JsonSplitter", () => {
   it("yields each element of a top-level array whatever the chunk boundaries", () => {
-    const expected = (JSON.parse(tricky) as unknown[]).map((v) => JSON.stringify(v));
+    const expected = (JSON.parse(tricky) as unknown[]).map((v) =>
+      JSON.stringify(v),
+    );
 
     for (const size of [1, 2, 3, 5, 7, 16, 1000]) {
       const { values } = split(tricky, [[ANY_INDEX]], size);
 
-      expect(values.map((v) => JSON.stringify(JSON.parse(v.text)))).toEqual(expected);
+      expect(values.map((v) => JSON.stringify(JSON.parse(v.text)))).toEqual(
+        expected,
+      );
     }
   });
 
@@ -51,13 +55,24 @@ describe("JsonSplitter", () => {
     const sarif = JSON.stringify({
       version: "2.1.0",
       runs: [
-        { tool: { driver: { name: "a" } }, results: [{ r: 1 }, { r: 2 }], other: ["[{"] },
+        {
+          tool: { driver: { name: "a" } },
+          results: [{ r: 1 }, { r: 2 }],
+          other: ["[{"],
+        },
         { results: [{ r: 3 }], tool: { driver: { name: "b" } } },
       ],
     });
 
     for (const size of [1, 4, 64]) {
-      const { values } = split(sarif, [["runs", ANY_INDEX, "tool"], ["runs", ANY_INDEX, "results", ANY_INDEX]], size);
+      const { values } = split(
+        sarif,
+        [
+          ["runs", ANY_INDEX, "tool"],
+          ["runs", ANY_INDEX, "results", ANY_INDEX],
+        ],
+        size,
+      );
 
       expect(values.map((v) => [v.pattern, JSON.parse(v.text)])).toEqual([
         [0, { driver: { name: "a" } }],
@@ -70,9 +85,11 @@ describe("JsonSplitter", () => {
   });
 
   it("walks object keys with ANY_KEY and names them in the path", () => {
-    const { values } = split('{"results":{"a.py":[{"x":1}],"b\\"q":[{"x":2}]}}', [
-      ["results", ANY_KEY, ANY_INDEX],
-    ], 3);
+    const { values } = split(
+      '{"results":{"a.py":[{"x":1}],"b\\"q":[{"x":2}]}}',
+      [["results", ANY_KEY, ANY_INDEX]],
+      3,
+    );
 
     expect(values.map((v) => v.path)).toEqual([
       ["results", "a.py", 0],
@@ -89,13 +106,15 @@ describe("JsonSplitter", () => {
   });
 
   it("throws with the byte offset when the input is truncated or unbalanced", () => {
-    expect(() => split('[{"a":"b"}, {"c":', [[ANY_INDEX]])).toThrow(JsonSyntaxError);
-    expect(() => split('[{"a":"unterminated}]', [[ANY_INDEX]])).toThrow(/end of input/);
+    expect(() => split('[{"a":"b"}, {"c":', [[ANY_INDEX]])).toThrow(
+      JsonSyntaxError,
+    );
+    expect(() => split('[{"a":"unterminated}]', [[ANY_INDEX]])).toThrow(
+      /end of input/,
+    );
     expect(() => split("[1]]", [[ANY_INDEX]])).toThrow(/after the end/);
-    try {
-      split('[{"a":1}}]', [[ANY_INDEX]]);
-    } catch (error) {
-      expect((error as JsonSyntaxError).offset).toBe(8);
-    }
+    expect(() => split('[{"a":1}}]', [[ANY_INDEX]])).toThrow(
+      expect.objectContaining({ offset: 8 }),
+    );
   });
 });

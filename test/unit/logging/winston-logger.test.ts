@@ -73,7 +73,12 @@ describe("createWinstonLogger", () => {
     });
 
     const text = await output();
-    for (const leaked of ["Zm9vOmJhcg", "sid=abc123", "hunter2", "cs-1234567"]) {
+    for (const leaked of [
+      "Zm9vOmJhcg",
+      "sid=abc123",
+      "hunter2",
+      "cs-1234567",
+    ]) {
       expect(text).not.toContain(leaked);
     }
     expect(text).not.toContain("k-1234567");

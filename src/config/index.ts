@@ -1,0 +1,19 @@
+export { loadConfig, parseConfig, configError } from "./load.js";
+export type { ParseConfigOptions } from "./load.js";
+export { checkConfig } from "./check.js";
+export type { ConfigCheck, ConfigSummary } from "./check.js";
+export { configSchema } from "./schema.js";
+export type {
+  Config,
+  ConfigInput,
+  PolicyConfig,
+  RoutingConfig,
+  RoutingRule,
+} from "./schema.js";
+export type { ItsmInstanceConfig, TargetConfig } from "./systems.js";
+export { routeFinding, routeFor } from "./routing.js";
+export type { Route } from "./routing.js";
+export { findSecretRefs, resolveConfigSecrets, formatPath } from "./secrets.js";
+export type { ConfigProblem, FoundSecretRef } from "./secrets.js";
+export { secretRefSchema, resolveSecretRef } from "./secret-ref.js";
+export type { SecretRef } from "./secret-ref.js";

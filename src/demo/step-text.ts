@@ -1,0 +1,66 @@
+import type { StepEvent } from "../engine/types.js";
+import type { DemoFields } from "./reporter.js";
+
+/**
+ * One engine step as the demo prints it. The engine's step details never hold a secret (the
+ * closure contract); they are passed through as facts.
+ */
+export function describeStep(event: StepEvent): {
+  event: string;
+  text: string;
+  fields: DemoFields;
+} {
+  const ticket = event.ticket?.key;
+  const fields: DemoFields = {
+    finding: event.findingFingerprint.slice(0, 12),
+    state: event.state,
+    ...(ticket === undefined ? {} : { change: ticket }),
+    ...event.detail,
+    at: event.at,
+  };
+  return {
+    event: event.name,
+    text: textOf(event, ticket ?? "the ticket"),
+    fields,
+  };
+}
+
+function list(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(", ") : "?";
+}
+
+function textOf(event: StepEvent, ticket: string): string {
+  const d = event.detail;
+  const str = (key: string): string => {
+    const value = d[key];
+    return typeof value === "string" || typeof value === "number"
+      ? String(value)
+      : "?";
+  };
+  switch (event.name) {
+    case "finding.ingested":
+      return "closeloop stored the finding (hash and masked preview only; the value is sealed)";
+    case "identity.resolved":
+      return `tied the finding to ${str("principal")} on target ${str("targetId")}`;
+    case "plan.created":
+      return `planned ${list(d.actions)} (plan hash ${str("planHash").slice(0, 12)}…)`;
+    case "ticket.created":
+      return `opened change ${ticket} in ServiceNow`;
+    case "approval.requested":
+      return `asked the CAB to approve ${ticket}; waiting for a person`;
+    case "work.started":
+      return `${ticket} approved by someone else, plan hash matches: moved to Implement`;
+    case "approval.read":
+      return `read the approval of ${ticket} back from ServiceNow: ${list(d.approvers)}`;
+    case "action.executed":
+      return `action ${str("actionId")}: ${str("resultCode").toLowerCase().replace(/_/g, " ")} (${str("outcome")})`;
+    case "verification.answered":
+      return `probed the target with the leaked password: ${str("answer")} (${list(d.checks)})`;
+    case "evidence.attached":
+      return `attached the signed evidence to ${ticket} and read it back (sha256 ${str("sha256").slice(0, 16)}…)`;
+    case "ticket.closed":
+      return `closed ${ticket} as successful, pointing to the evidence`;
+    default:
+      return `${event.name.replace(".", " ")} (${event.state})${ticket === "the ticket" ? "" : ` on ${ticket}`}`;
+  }
+}

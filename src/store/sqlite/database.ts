@@ -1,0 +1,36 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { migrations } from "../migrations/index.js";
+
+export function openDatabase(path: string): Database.Database {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  // The journal is what makes a restart safe: a commit must survive a power cut.
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  // Freed pages are zeroed, so a shredded secret leaves no bytes behind in the file.
+  db.pragma("secure_delete = ON");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/** Applies the migrations not yet recorded, each in its own transaction. */
+export function migrateDatabase(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const rows = db.prepare(`SELECT version FROM schema_migrations`).all() as {
+    version: number;
+  }[];
+  const applied = new Set(rows.map((r) => r.version));
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare(
+        `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+      ).run(m.version, m.name, new Date().toISOString());
+    }).immediate();
+  }
+}

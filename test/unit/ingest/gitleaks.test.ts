@@ -1,0 +1,207 @@
+import { describe, expect, it } from "vitest";
+import { collectFindings, readReport } from "../../../src/ingest/index.js";
+import { sha256Hex } from "../../../src/domain/secret.js";
+import { fixture, writeReport } from "./helpers.js";
+
+const V7 = [
+  {
+    line: 'aws_key = "AKIAIOSFODNN7EXAMPLE"',
+    lineNumber: 3,
+    offender: "AKIAIOSFODNN7EXAMPLE",
+    offenderEntropy: -1,
+    rule: "AWS Access Key",
+    file: "config/app.env",
+    commit: "abc123",
+    repo: "repo",
+    tags: "key, AWS",
+    author: "a",
+    email: "e",
+    date: "2021-05-01T10:00:00Z",
+  },
+];
+const V8 = [
+  {
+    RuleID: "aws-access-token",
+    Description: "AWS Access Key",
+    StartLine: 3,
+    EndLine: 3,
+    StartColumn: 11,
+    EndColumn: 30,
+    Match: 'aws_key = "AKIAIOSFODNN7EXAMPLE"',
+    Secret: "AKIAIOSFODNN7EXAMPLE",
+    File: "config/app.env",
+    SymlinkFile: "",
+    Commit: "abc123",
+    Entropy: 3.6,
+    Date: "2021-05-01T10:00:00Z",
+    Tags: [],
+    Fingerprint: "abc123:config/app.env:aws-access-token:3",
+  },
+];
+
+describe("gitleaks JSON", () => {
+  it("normalises v7 and v8 reports of one key to the same finding (BR-02)", async () => {
+    const v7 = await collectFindings(
+      writeReport("v7.json", JSON.stringify(V7)),
+    );
+    const v8 = await collectFindings(
+      writeReport("v8.json", JSON.stringify(V8)),
+    );
+
+    const [a, b] = [v7.records[0]!.finding, v8.records[0]!.finding];
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a).toMatchObject({
+      detector: "aws-access-key",
+      secretHash: sha256Hex("AKIAIOSFODNN7EXAMPLE"),
+      locations: [
+        { file: "config/app.env", lineReported: 3, commit: "abc123" },
+      ],
+      hints: { awsAccessKeyId: "AKIAIOSFODNN7EXAMPLE" },
+    });
+    expect(a.tags).toEqual(["key", "AWS"]);
+    expect(b.detector).toBe("aws-access-key");
+  });
+
+  it("merges two sightings of one secret into one finding with both locations", async () => {
+    const report = [...V8, { ...V8[0], File: "other/file.env", StartLine: 9 }];
+
+    const result = await collectFindings(
+      writeReport("two.json", JSON.stringify(report)),
+    );
+
+    expect(result.records).toHaveLength(1);
+    expect(result.records[0]!.finding.locations.map((l) => l.file)).toEqual([
+      "config/app.env",
+      "other/file.env",
+    ]);
+    expect(result.stats.items).toBe(2);
+  });
+
+  it("reads the real gitleaks fixtures", async () => {
+    const simple = await collectFindings(fixture("gitleaks/json_simple.json"));
+    const many = await collectFindings(fixture("gitleaks/gitleaks8_many.json"));
+
+    expect(simple).toMatchObject({ status: "ok", format: "gitleaks-json" });
+    expect(simple.records[0]!.secret?.reveal()).toBe("a secret");
+    expect(many.stats.items).toBe(4);
+    expect(many.records.length).toBeLessThan(4);
+  });
+
+  it("keys redacted values by place, since the value is gone", async () => {
+    const result = await collectFindings(
+      fixture("gitleaks/redacted_data_many.json"),
+    );
+
+    expect(result.records).toHaveLength(6);
+    expect(
+      result.records.every((r) => r.secret === null && !r.finding.secretHash),
+    ).toBe(true);
+  });
+
+  it("answers ok_empty for [] and null, and for a missing report of a completed scan (BR-01)", async () => {
+    const empty = await collectFindings(fixture("gitleaks/empty.json"));
+    const nul = await collectFindings(writeReport("null.json", "null\n"));
+    const missing = await collectFindings("/nonexistent/report.json", {
+      scanCompleted: true,
+    });
+
+    for (const r of [empty, nul, missing]) {
+      expect(r).toMatchObject({ status: "ok_empty", records: [] });
+    }
+  });
+
+  it("refuses a missing report of an unfinished scan and a 0-byte file (BR-01)", async () => {
+    await expect(
+      collectFindings("/nonexistent/report.json"),
+    ).rejects.toMatchObject({
+      code: "REPORT_MISSING",
+    });
+    await expect(
+      collectFindings(writeReport("zero.json", "")),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      details: { reason: "EMPTY_FILE" },
+    });
+  });
+
+  it("names the keys of an unknown report (BR-02)", async () => {
+    const path = writeReport("foo.json", '[{"foo":"bar"}]');
+
+    await expect(collectFindings(path)).rejects.toMatchObject({
+      code: "UNSUPPORTED_FORMAT",
+      details: { keysFound: ["foo"] },
+    });
+  });
+
+  it("names the missing fields and the item when --format forces gitleaks", async () => {
+    const path = writeReport(
+      "bad.json",
+      JSON.stringify([V8[0], { RuleID: "x", File: "f" }]),
+    );
+
+    await expect(
+      collectFindings(path, { format: "gitleaks-json" }),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      details: {
+        itemIndex: 1,
+        line: 1,
+        fields: expect.arrayContaining([expect.stringMatching(/^Secret/)]),
+      },
+    });
+  });
+
+  it("reports the line and column where the JSON breaks", async () => {
+    const text =
+      '[\n  {"RuleID":"r","File":"f","StartLine":1,"Secret":"s"},\n  {"RuleID": oops}\n]';
+
+    await expect(
+      collectFindings(writeReport("broken.json", text)),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      details: { line: 3, column: 14 },
+    });
+  });
+
+  it("reports a truncated file as malformed, with nothing returned", async () => {
+    const text = JSON.stringify(V8).slice(0, -5);
+
+    await expect(
+      collectFindings(writeReport("cut.json", text)),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+    });
+  });
+
+  it("streams records and reports progress", async () => {
+    const seen: number[] = [];
+    const path = fixture("gitleaks/gitleaks8_many.json");
+
+    const records = [];
+    for await (const r of readReport(path, {
+      onProgress: (read) => seen.push(read),
+    })) {
+      records.push(r);
+    }
+
+    expect(records).toHaveLength(4);
+    expect(seen.at(-1)).toBeGreaterThan(2000);
+  });
+
+  it("reads gitleaks CSV with multi-line quoted secrets", async () => {
+    const simple = await collectFindings(fixture("gitleaks/csv_simple.csv"));
+    const pem =
+      "-----BEGIN RSA PRIVATE KEY-----\nAAAA\nBBBB\n-----END RSA PRIVATE KEY-----";
+    const csv = `RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine\r\nprivate-key,c1,k.pem,,"${pem}","x ""q""",4\r\n`;
+
+    const multi = await collectFindings(writeReport("k.csv", csv));
+
+    expect(simple).toMatchObject({ format: "gitleaks-csv", status: "ok" });
+    expect(simple.records[0]!.finding.tags).toEqual(["tag1", "tag2", "tag3"]);
+    expect(multi.records[0]!.secret?.reveal()).toBe(pem);
+    expect(multi.records[0]!.finding).toMatchObject({
+      detector: "private-key",
+      locations: [{ lineReported: 4 }],
+    });
+  });
+});
