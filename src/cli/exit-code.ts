@@ -50,7 +50,11 @@ function formatIssue(issue: unknown): string {
   if (typeof issue === "string") return issue;
   if (issue !== null && typeof issue === "object") {
     const { path, message } = issue as { path?: unknown; message?: unknown };
-    const at = Array.isArray(path) ? path.join(".") : String(path ?? "");
+    const at = Array.isArray(path)
+      ? path.join(".")
+      : typeof path === "string"
+        ? path
+        : "";
     return at === "" ? String(message) : `${at}: ${String(message)}`;
   }
   return JSON.stringify(issue);

@@ -41,7 +41,7 @@ export function findSecretRefs(config: unknown): FoundSecretRef[] {
 export function anchorSecretFiles(config: unknown, baseDir: string): void {
   for (const { ref } of findSecretRefs(config)) {
     if ("file" in ref && !isAbsolute(ref.file)) {
-      (ref as { file: string }).file = resolve(baseDir, ref.file);
+      ref.file = resolve(baseDir, ref.file);
     }
   }
 }

@@ -22,8 +22,7 @@ import type { TargetAdapter } from "../targets/types.js";
  */
 export type Token<T> = InjectionToken<T> & { readonly __resolves?: T };
 
-const token = <T>(name: string): Token<T> =>
-  Symbol(`closeloop.${name}`) as Token<T>;
+const token = <T>(name: string): Token<T> => Symbol(`closeloop.${name}`);
 
 export const TOKENS = {
   config: token<Config>("config"),

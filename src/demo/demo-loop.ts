@@ -60,7 +60,7 @@ export async function openDemoLoop(
   });
 
   const matchable = config.targets as MatchableTarget[];
-  const ownership = config.ownership as Ownership;
+  const ownership: Ownership = config.ownership;
   const custodyKey = resolveSecretRef(config.custody.key, "custody.key", env);
   const signer = EvidenceSigner.generate();
 

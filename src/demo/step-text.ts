@@ -1,3 +1,4 @@
+import { assertNever } from "../domain/errors.js";
 import type { StepEvent } from "../engine/types.js";
 import type { DemoFields } from "./reporter.js";
 
@@ -60,7 +61,24 @@ function textOf(event: StepEvent, ticket: string): string {
       return `attached the signed evidence to ${ticket} and read it back (sha256 ${str("sha256").slice(0, 16)}…)`;
     case "ticket.closed":
       return `closed ${ticket} as successful, pointing to the evidence`;
+    case "finding.regression":
+      return "the finding came back after closure: a new cycle, linked to the old change";
+    case "identity.unresolved":
+    case "approval.blocked":
+    case "approval.rejected":
+    case "approval.canceled":
+    case "window.expired":
+    case "action.failed":
+    case "verification.still_valid":
+    case "ticket.lost":
+    case "step.failed":
+      return `${event.name} on ${ticket} (${event.state})${reasonOf(d)}`;
     default:
-      return `${event.name.replace(".", " ")} (${event.state})${ticket === "the ticket" ? "" : ` on ${ticket}`}`;
+      return assertNever(event.name, "step event");
   }
+}
+
+function reasonOf(detail: Record<string, unknown>): string {
+  const reason = detail.reason ?? detail.message ?? detail.code;
+  return typeof reason === "string" ? `: ${reason}` : "";
 }

@@ -130,7 +130,13 @@ export function isoOr(
   fallback: string,
 ): string {
   if (value === undefined || value === null || value === "") return fallback;
-  const date =
-    typeof value === "number" ? new Date(value * 1000) : new Date(value);
-  return Number.isNaN(date.getTime()) ? fallback : date.toISOString();
+  let iso = dateCache.get(value);
+  if (iso === undefined) {
+    const date =
+      typeof value === "number" ? new Date(value * 1000) : new Date(value);
+    iso = Number.isNaN(date.getTime()) ? null : date.toISOString();
+    if (dateCache.size > 10_000) dateCache.clear();
+    dateCache.set(value, iso);
+  }
+  return iso ?? fallback;
 }

@@ -32,9 +32,10 @@ const GITHUB_PREFIXES: [string, string][] = [
 
 export function classifyValue(value: string, rule: string): Classified {
   const trimmed = value.trim();
-  const dsn =
-    parsePostgresDsn(trimmed) ??
-    parsePostgresDsn(findPostgresUrl(trimmed) ?? "");
+  const dsn = MAYBE_DSN.test(trimmed)
+    ? (parsePostgresDsn(trimmed) ??
+      parsePostgresDsn(findPostgresUrl(trimmed) ?? ""))
+    : null;
   if (dsn) {
     const { password, ...where } = dsn;
     return {

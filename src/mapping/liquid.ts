@@ -22,7 +22,6 @@ export function createSandboxedLiquid(): Liquid {
     memoryLimit: 10_000_000,
   });
   for (const tag of ["include", "render", "layout", "block"]) {
-    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- removing file tags is the sandbox
     delete liquid.tags[tag];
   }
   liquid.registerFilter("truncate_chars", truncateChars);
@@ -34,7 +33,12 @@ export function createSandboxedLiquid(): Liquid {
  * (Jira's 255-character summary, BR-11).
  */
 export function truncateChars(value: unknown, max: unknown = 254): string {
-  const text = String(value ?? "");
+  const text =
+    typeof value === "string"
+      ? value
+      : value === null || value === undefined
+        ? ""
+        : JSON.stringify(value);
   const limit = typeof max === "number" ? max : Number(max);
   if (!Number.isFinite(limit) || text.length <= limit) return text;
   let cut = text.slice(0, Math.max(0, limit - 1));

@@ -17,6 +17,7 @@ import type {
   UpsertResult,
 } from "../types.js";
 import { migrateDatabase, openDatabase } from "./database.js";
+import * as cycles from "./cycles.js";
 import * as evidence from "./evidence.js";
 import * as findings from "./findings.js";
 import * as journal from "./journal.js";
@@ -67,7 +68,7 @@ export class SqliteStore implements Store {
   }
 
   upsertFindings(items: FindingUpsert[], at: string): Promise<UpsertResult> {
-    return this.#tx(() => findings.upsertFindings(this.#db, items, at));
+    return this.#tx(() => cycles.upsertFindings(this.#db, items, at));
   }
 
   getFinding(fingerprint: string): Promise<FindingRecord | null> {
@@ -96,9 +97,7 @@ export class SqliteStore implements Store {
     to: FindingState,
     at: string,
   ): Promise<FindingRecord> {
-    return this.#tx(() =>
-      findings.newCycle(this.#db, fingerprint, from, to, at),
-    );
+    return this.#tx(() => cycles.newCycle(this.#db, fingerprint, from, to, at));
   }
 
   updateFinding(

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { secretRefSchema } from "../../config/secret-ref.js";
+
+/**
+ * GitHub secret scanning alerts, for one repository or (without `repo`) a whole organisation
+ * (reference/finding-formats.md §3). `state` defaults to `all`: the resolved alerts are how a
+ * resolution reaches closeloop, since a pull that stops listing an alert proves nothing.
+ */
+export const githubAlertsSourceSchema = z
+  .object({
+    kind: z.literal("github-secret-scanning"),
+    baseUrl: z.url().default("https://api.github.com"),
+    owner: z.string().min(1),
+    repo: z.string().min(1).optional(),
+    token: secretRefSchema,
+    /**
+     * Ask GitHub to leave the raw value out (`hide_secret=true`). The alert is then identified by
+     * `repository#number`; see github-alerts.ts for what this means for the fingerprint.
+     */
+    hideSecret: z.boolean().default(true),
+    state: z.enum(["open", "resolved", "all"]).default("all"),
+    perPage: z.number().int().min(1).max(100).default(100),
+  })
+  .strict();
+
+/** GitGuardian secret incidents (`GET /v1/incidents/secrets`, reference §4). */
+export const gitguardianSourceSchema = z
+  .object({
+    kind: z.literal("gitguardian"),
+    baseUrl: z.url().default("https://api.gitguardian.com"),
+    token: secretRefSchema,
+    /** TRIGGERED, ASSIGNED, RESOLVED or IGNORED; every status when absent. */
+    status: z.enum(["TRIGGERED", "ASSIGNED", "RESOLVED", "IGNORED"]).optional(),
+    perPage: z.number().int().min(1).max(100).default(100),
+  })
+  .strict();
+
+export const pullSourceSchema = z.discriminatedUnion("kind", [
+  githubAlertsSourceSchema,
+  gitguardianSourceSchema,
+]);
+
+export type GithubAlertsSource = z.infer<typeof githubAlertsSourceSchema>;
+export type GitguardianSource = z.infer<typeof gitguardianSourceSchema>;
+export type PullSource = z.infer<typeof pullSourceSchema>;

@@ -1,0 +1,105 @@
+import type { Database } from "better-sqlite3";
+import type { FindingState } from "../../domain/states.js";
+import type { TicketRef } from "../../itsm/types.js";
+import { StateConflictError } from "../errors.js";
+import { isReappearance, mergeFinding } from "../merge.js";
+import type { FindingRecord, FindingUpsert, UpsertResult } from "../types.js";
+import { getFinding, transition } from "./findings.js";
+import { type TicketRow, toTicketRecord } from "./rows.js";
+import { putSecret } from "./secrets.js";
+
+function ticketRefsOf(db: Database, fp: string, cycle: number): TicketRef[] {
+  return (
+    db
+      .prepare(`SELECT * FROM tickets WHERE fingerprint = ? AND cycle = ?`)
+      .all(fp, cycle) as TicketRow[]
+  )
+    .map(toTicketRecord)
+    .flatMap((t) => (t.ref === null ? [] : [t.ref]));
+}
+
+export function newCycle(
+  db: Database,
+  fp: string,
+  from: FindingState,
+  to: FindingState,
+  at: string,
+): FindingRecord {
+  const current = getFinding(db, fp);
+  if (current?.state !== from) {
+    throw new StateConflictError(fp, from, current?.state ?? null);
+  }
+  const old = ticketRefsOf(db, fp, current.cycle);
+  db.prepare(
+    `UPDATE findings SET state = ?, cycle = cycle + 1, reason = NULL, approval_json = NULL,
+       regression_of_json = ?, due_at = ?, attempts = 0, last_step = ?, last_step_at = ?,
+       updated_at = ?
+     WHERE fingerprint = ?`,
+  ).run(to, JSON.stringify(old), at, `cycle.${to}`, at, at, fp);
+  db.prepare(
+    `INSERT INTO transitions (fingerprint, cycle, from_state, to_state, step, at)
+     VALUES (?, ?, ?, ?, 'cycle.new', ?)`,
+  ).run(fp, current.cycle + 1, from, to, at);
+  return getFinding(db, fp) as FindingRecord;
+}
+
+function startRegression(
+  db: Database,
+  existing: FindingRecord,
+  json: string,
+  at: string,
+): void {
+  const oldTickets = ticketRefsOf(db, existing.fingerprint, existing.cycle);
+  db.prepare(
+    `UPDATE findings SET finding_json = ?, state = 'regression', cycle = cycle + 1,
+       reason = NULL, identity_json = NULL, plan_json = NULL, plan_hash = NULL,
+       approval_json = NULL, regression_of_json = ?, due_at = ?, attempts = 0,
+       closed_at = NULL, last_step = 'finding.regression', last_step_at = ?, updated_at = ?
+     WHERE fingerprint = ?`,
+  ).run(json, JSON.stringify(oldTickets), at, at, at, existing.fingerprint);
+  db.prepare(
+    `INSERT INTO transitions (fingerprint, cycle, from_state, to_state, step, at)
+     VALUES (?, ?, 'closed', 'regression', 'finding.regression', ?)`,
+  ).run(existing.fingerprint, existing.cycle + 1, at);
+}
+
+/** The body of `upsertFindings`; the caller wraps it in one transaction. */
+export function upsertFindings(
+  db: Database,
+  items: FindingUpsert[],
+  at: string,
+): UpsertResult {
+  const result: UpsertResult = { added: [], updated: [], regressions: [] };
+  for (const item of items) {
+    const fp = item.finding.fingerprint;
+    const existing = getFinding(db, fp);
+    if (existing === null) {
+      insertNew(db, item, at);
+      if (item.sealedSecret !== null) putSecret(db, fp, item.sealedSecret, at);
+      result.added.push(fp);
+      continue;
+    }
+
+    const merged = JSON.stringify(mergeFinding(existing.finding, item.finding));
+    if (existing.state === "closed") {
+      if (!isReappearance(existing.finding, item.finding)) continue;
+      startRegression(db, existing, merged, at);
+      if (item.sealedSecret !== null) putSecret(db, fp, item.sealedSecret, at);
+      result.regressions.push(fp);
+      continue;
+    }
+
+    db.prepare(
+      `UPDATE findings SET finding_json = ?, updated_at = ? WHERE fingerprint = ?`,
+    ).run(merged, at, fp);
+    // An unresolved finding is tried again: the resolution rules may have changed since.
+    if (existing.state === "unresolved") {
+      transition(db, fp, "unresolved", "new", { reason: null, dueAt: at }, at);
+    }
+    if (item.sealedSecret !== null && !existing.hasSecret) {
+      putSecret(db, fp, item.sealedSecret, at);
+    }
+    result.updated.push(fp);
+  }
+  return result;
+}
