@@ -2,7 +2,7 @@
  * Runs one streaming ingest in its own process, so its peak RSS is its own and not the JSON.parse
  * baseline's. Prints one JSON line: { seconds, peakRssMb, findings }.
  */
-import { collectFindings } from "../src/ingest/index.js";
+import { readReport } from "../src/ingest/index.js";
 import type { FormatName } from "../src/ingest/index.js";
 
 async function main(): Promise<void> {
@@ -15,7 +15,13 @@ async function main(): Promise<void> {
   }, 20);
 
   const started = process.hrtime.bigint();
-  const result = await collectFindings(path, { format: format as FormatName });
+  // Streams, as the daemon does, keeping only the fingerprints: memory stays flat with size.
+  const fingerprints = new Set<string>();
+  for await (const record of readReport(path, {
+    format: format as FormatName,
+  })) {
+    fingerprints.add(record.finding.fingerprint);
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
   clearInterval(sampler);
@@ -24,7 +30,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       seconds,
       peakRssMb: peak / 1024 / 1024,
-      findings: result.records.length,
+      findings: fingerprints.size,
     }) + "\n",
   );
 }

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { collectFindings } from "../ingest/index.js";
 import { findingToDryRunJson } from "../ingest/index.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
-import { withContainer } from "./container.js";
+import { withCloseloop } from "./container.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
 
@@ -54,8 +54,8 @@ export function registerIngestCommand(
       }
 
       const configPath = configPathFrom(options.config, io.env);
-      const summary = await withContainer(configPath, io, (container) =>
-        container.engine.ingest(result.records),
+      const summary = await withCloseloop(configPath, io, (closeloop) =>
+        closeloop.engine.ingest(result.records),
       );
       if (options.json) {
         writeJsonLine(io, { file, format: result.format, ...summary });

@@ -82,9 +82,10 @@ export function configError(
   problems: ConfigProblem[],
 ): InputError {
   const list = problems.map((p) => `  ${p.path}: ${p.message}`).join("\n");
+  const count = `${problems.length} problem${problems.length === 1 ? "" : "s"}`;
   return new InputError(
     "CONFIG_INVALID",
-    `${sourceName}: invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${list}`,
+    `${sourceName}: invalid configuration (${count}):\n${list}`,
     { details: { source: sourceName, problems } },
   );
 }

@@ -5,6 +5,8 @@ import { servicenowInstanceSchema } from "../itsm/servicenow/index.js";
 import { awsIamTargetSchema } from "../targets/aws-iam/index.js";
 import { githubTargetSchema } from "../targets/github/index.js";
 import { postgresTargetSchema } from "../targets/postgres/index.js";
+import { runbookTargetSchema } from "../targets/runbook/index.js";
+import { salesforceTargetSchema } from "../targets/salesforce/index.js";
 
 /**
  * The ITSM and target systems closeloop can be configured with, each described by the schema its
@@ -21,6 +23,8 @@ const targetSchemas = [
   postgresTargetSchema.extend(match),
   awsIamTargetSchema.extend(match),
   githubTargetSchema.extend(match),
+  salesforceTargetSchema.extend(match),
+  runbookTargetSchema.extend(match),
 ] as const;
 
 const kindsOf = (schemas: readonly { shape: { kind: { value: string } } }[]) =>

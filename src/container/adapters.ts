@@ -6,6 +6,8 @@ import type { Logger } from "../logging/logger.js";
 import { createAwsIamTarget } from "../targets/aws-iam/index.js";
 import { createGithubTarget } from "../targets/github/index.js";
 import { createPostgresTarget } from "../targets/postgres/index.js";
+import { createRunbookTarget } from "../targets/runbook/index.js";
+import { createSalesforceTarget } from "../targets/salesforce/index.js";
 import type { TargetAdapter } from "../targets/types.js";
 
 /** What every adapter factory receives besides its own configuration. */
@@ -37,6 +39,10 @@ const TARGET_FACTORIES: ByKind<TargetConfig, TargetAdapter> = {
     createAwsIamTarget(config, deps),
   github: ({ match: _match, ...config }, deps) =>
     createGithubTarget(config, deps),
+  salesforce: ({ match: _match, ...config }, deps) =>
+    createSalesforceTarget(config, deps),
+  runbook: ({ match: _match, ...config }, deps) =>
+    createRunbookTarget(config, deps),
 };
 
 export function createItsmAdapter(

@@ -1,16 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { assertNever, isCloseloopError } from "../domain/errors.js";
+import { isCloseloopError } from "../domain/errors.js";
 import { isEndState } from "../domain/states.js";
 import { StateConflictError } from "../store/errors.js";
 import type { FindingRecord } from "../store/types.js";
-import { StepContext, type StepOutcome } from "./context.js";
-import { awaitingStep } from "./steps/approval-step.js";
-import { closeStep } from "./steps/close-step.js";
-import { executeStep } from "./steps/execute-step.js";
-import { planStep } from "./steps/plan-step.js";
-import { plannedStep, ticketingStep } from "./steps/ticket-step.js";
-import { verifyStep } from "./steps/verify-step.js";
+import { StepContext } from "./context.js";
+import { backoffMs, errorFields, step } from "./dispatch.js";
 import type {
   EngineDeps,
   FindingStatusRow,
@@ -23,12 +18,6 @@ const MAX_STEPS_PER_PASS = 16;
 const MAX_BATCHES_PER_PASS = 50;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_BATCH = 100;
-
-/** Retry delay after a failed step: 5 s doubling to 1 h, never below what the remote asked. */
-function backoffMs(attempts: number, retryAfterMs: number | undefined): number {
-  const exp = Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
-  return Math.max(exp, retryAfterMs ?? 0);
-}
 
 /** The reconcile loop: every step is a recorded transition; the store is its only memory. */
 export class Engine {
@@ -222,50 +211,5 @@ export class Engine {
       ctx.freshReadings.delete(record.fingerprint);
       await store.releaseClaim(first.fingerprint, this.#owner);
     }
-  }
-}
-
-function errorFields(error: unknown): Record<string, unknown> {
-  if (isCloseloopError(error)) {
-    return {
-      code: error.code,
-      retryable: error.retryable,
-      message: error.message,
-    };
-  }
-  return {
-    code: "UNEXPECTED",
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
-function step(ctx: StepContext, record: FindingRecord): Promise<StepOutcome> {
-  switch (record.state) {
-    case "new":
-    case "regression":
-      return planStep(ctx, record);
-    case "planned":
-      return plannedStep(ctx, record);
-    case "ticketing":
-      return ticketingStep(ctx, record);
-    case "awaiting_approval":
-      return awaitingStep(ctx, record);
-    case "executing":
-      return executeStep(ctx, record);
-    case "verifying":
-      return verifyStep(ctx, record);
-    case "evidence":
-      return closeStep(ctx, record);
-    case "unresolved":
-    case "closed":
-    case "rejected":
-    case "canceled":
-    case "window_expired":
-    case "action_failed":
-    case "still_valid":
-    case "ticket_lost":
-      return Promise.resolve({ kind: "wait", dueAt: null });
-    default:
-      return assertNever(record.state, "finding state");
   }
 }

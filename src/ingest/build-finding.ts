@@ -32,18 +32,52 @@ export interface Sighting {
 
 /** A sighting whose raw value the report gave (or the source file gave back). */
 export function secretRecord(sighting: Sighting, value: string): IngestRecord {
-  const c = classifyValue(value, sighting.rule);
-  const secret = new SecretValue(c.secret);
+  const known = classified(value, sighting.rule);
   return {
     finding: {
-      ...base(sighting, "secret", c.detector),
-      fingerprint: secretFingerprint("secret", c.identity),
-      preview: c.preview,
-      secretHash: secret.sha256(),
-      hints: { ...sighting.hints, ...c.hints },
+      ...base(sighting, "secret", known.detector),
+      fingerprint: known.fingerprint,
+      preview: known.preview,
+      secretHash: known.secretHash,
+      hints: sighting.hints
+        ? { ...sighting.hints, ...known.hints }
+        : { ...known.hints },
     },
+    secret: known.secret,
+  };
+}
+
+interface Known {
+  detector: string;
+  hints: IdentityHints;
+  fingerprint: string;
+  secretHash: string;
+  preview: string;
+  secret: SecretValue;
+}
+
+// A report repeats each secret in every commit and file it reached; classifying and hashing it
+// once per value (per rule) is most of the ingest time saved. Bounded, and the values it holds
+// are the ones the records hold anyway.
+const knownValues = new Map<string, Known>();
+
+function classified(value: string, rule: string): Known {
+  const cacheKey = `${rule}\u0000${value}`;
+  const hit = knownValues.get(cacheKey);
+  if (hit) return hit;
+  const c = classifyValue(value, rule);
+  const secret = new SecretValue(c.secret);
+  const known: Known = {
+    detector: c.detector,
+    hints: c.hints,
+    fingerprint: secretFingerprint("secret", c.identity),
+    secretHash: secret.sha256(),
+    preview: c.preview,
     secret,
   };
+  if (knownValues.size >= 50_000) knownValues.clear();
+  knownValues.set(cacheKey, known);
+  return known;
 }
 
 /** A sighting with no usable value: identified by rule and place (see fingerprint.ts). */

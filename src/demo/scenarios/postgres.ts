@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { InputError } from "../../domain/errors.js";
+import { openCloseloop } from "../../container/index.js";
 import { collectFindings } from "../../ingest/index.js";
 import { silentLogger } from "../../logging/logger.js";
 import { startEmbeddedPostgres } from "../../sandbox/postgres/embedded.js";
@@ -9,7 +10,6 @@ import { startSandboxServer } from "../../sandbox/server.js";
 import { ServiceNowSimulator } from "../../sandbox/servicenow/index.js";
 import { decideAsCab } from "../cab.js";
 import { loadDemoConfig } from "../demo-config.js";
-import { openDemoLoop } from "../demo-loop.js";
 import { passUntil } from "../passes.js";
 import { loginOutcome } from "../pg-login.js";
 import { SAMPLE_PROJECT, readLeakedLogin } from "../sample-project.js";
@@ -106,9 +106,14 @@ async function runPostgresScenario(ctx: DemoContext): Promise<DemoOutcome> {
     postgresPort: pg.port,
     dataDir: join(ctx.workDir, "closeloop"),
   });
-  const loop = await openDemoLoop(config, env, silentLogger, (event) => {
-    const step = describeStep(event);
-    report.step(step.event, step.text, step.fields);
+  // The evidence signing key is created in this run's data directory: a new one every run.
+  const loop = await openCloseloop(config, {
+    env,
+    logger: silentLogger,
+    onStep: (event) => {
+      const step = describeStep(event);
+      report.step(step.event, step.text, step.fields);
+    },
   });
   cleanup.defer("closeloop store", () => loop.close());
 

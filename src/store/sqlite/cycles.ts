@@ -8,6 +8,14 @@ import { getFinding, transition } from "./findings.js";
 import { type TicketRow, toTicketRecord } from "./rows.js";
 import { putSecret } from "./secrets.js";
 
+function insertNew(db: Database, item: FindingUpsert, at: string): void {
+  db.prepare(
+    `INSERT INTO findings (fingerprint, finding_json, state, due_at, created_at,
+       updated_at, last_step, last_step_at)
+     VALUES (?, ?, 'new', ?, ?, ?, 'finding.ingested', ?)`,
+  ).run(item.finding.fingerprint, JSON.stringify(item.finding), at, at, at, at);
+}
+
 function ticketRefsOf(db: Database, fp: string, cycle: number): TicketRef[] {
   return (
     db

@@ -1,24 +1,13 @@
 import type { Database } from "better-sqlite3";
 import type { FindingState } from "../../domain/states.js";
-import type { TicketRef } from "../../itsm/types.js";
 import { isEndState } from "../../domain/states.js";
 import { StateConflictError } from "../errors.js";
-import { isReappearance, mergeFinding } from "../merge.js";
 import type {
   FindingPatch,
   FindingRecord,
-  FindingUpsert,
   TransitionRecord,
-  UpsertResult,
 } from "../types.js";
-import {
-  FINDING_COLUMNS,
-  type FindingRow,
-  type TicketRow,
-  toFindingRecord,
-  toTicketRecord,
-} from "./rows.js";
-import { putSecret } from "./secrets.js";
+import { FINDING_COLUMNS, type FindingRow, toFindingRecord } from "./rows.js";
 
 export function getFinding(db: Database, fp: string): FindingRecord | null {
   const row = db
@@ -132,14 +121,6 @@ export function transition(
      VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(fp, current.cycle, from, to, patch.lastStep ?? to, at);
   return getFinding(db, fp) as FindingRecord;
-}
-
-function insertNew(db: Database, item: FindingUpsert, at: string): void {
-  db.prepare(
-    `INSERT INTO findings (fingerprint, finding_json, state, due_at, created_at,
-       updated_at, last_step, last_step_at)
-     VALUES (?, ?, 'new', ?, ?, ?, 'finding.ingested', ?)`,
-  ).run(item.finding.fingerprint, JSON.stringify(item.finding), at, at, at, at);
 }
 
 /** SQLite has one writer: an IMMEDIATE transaction stands in for `FOR UPDATE SKIP LOCKED`. */

@@ -168,7 +168,9 @@ export class SalesforceAdminClient {
             this.#session = fresh;
             callback(null, fresh.accessToken.reveal());
           },
-          (error: unknown) => callback(error as Error),
+          (error: unknown) => {
+            callback(error as Error);
+          },
         );
       },
     });

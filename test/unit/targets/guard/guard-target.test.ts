@@ -78,7 +78,7 @@ const neverPaused = { isPaused: () => false };
 
 describe("guardTarget", () => {
   it("never runs more actions at once than maxConcurrent", async () => {
-    const { target, seen } = fakeTarget([], 20);
+    const { target, seen } = fakeTarget([], 50);
     const guarded = guardTarget(target, {
       maxConcurrent: 2,
       breaker: { failureThreshold: 5, resetAfterMs: 60_000 },

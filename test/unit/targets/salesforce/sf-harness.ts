@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { SetupServerApi } from "msw/node";
+import type { SetupServer } from "msw/node";
 import type { Logger, LogFields } from "../../../../src/logging/logger.js";
 import {
   SalesforceSimulator,
@@ -83,14 +83,17 @@ export function recordingLogger(): Logger & { lines: string[] } {
 }
 
 export function startOrg(
-  server: SetupServerApi,
+  server: SetupServer,
   options: {
     seed?: SalesforceSimSeed;
     config?: Partial<SalesforceTargetInput>;
   } = {},
 ) {
   const clock = manualClock();
-  const sim = new SalesforceSimulator({ seed: options.seed ?? seed() });
+  const sim = new SalesforceSimulator({
+    seed: options.seed ?? seed(),
+    now: clock.now,
+  });
   server.use(...salesforceHandlers(sim, BASE));
   const logger = recordingLogger();
   const target = createSalesforceTarget(

@@ -1,0 +1,6 @@
+export { createRunbookSimulator } from "./simulator.js";
+export type {
+  RunbookSimJob,
+  RunbookSimulator,
+  RunbookSimulatorOptions,
+} from "./simulator.js";

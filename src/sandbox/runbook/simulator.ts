@@ -1,0 +1,94 @@
+import { http } from "msw";
+import type { HttpHandler } from "msw";
+
+export interface RunbookSimJob {
+  id: number;
+  path: string;
+  idempotencyKey: string;
+  polls: number;
+}
+
+export interface RunbookSimulatorOptions {
+  baseUrl: string;
+  /** Status polls a job answers `running` before it ends. */
+  runningPolls?: number;
+  /** The terminal status every job ends in. */
+  finalStatus?: string;
+  /** Called when a job ends with `succeeded` (e.g. to kill the simulated credential). */
+  onSucceeded?: (job: RunbookSimJob) => void;
+}
+
+export interface RunbookSimulator {
+  jobs: RunbookSimJob[];
+  /** Whether the credential behind the probe URL still works. */
+  credential: { alive: boolean };
+  handle(request: Request): Promise<Response | null>;
+  handlers(): HttpHandler[];
+}
+
+/**
+ * A runbook service following the contract of targets.md §5.3: `POST <launch>` with an
+ * Idempotency-Key answers 202 and a status URL; `GET /jobs/{id}` answers the status. `GET /probe`
+ * stands for the system the job acts on: 200 while the credential lives, 401 after.
+ */
+export function createRunbookSimulator(
+  options: RunbookSimulatorOptions,
+): RunbookSimulator {
+  const base = options.baseUrl.replace(/\/$/, "");
+  const jobs: RunbookSimJob[] = [];
+  const credential = { alive: true };
+
+  function status(job: RunbookSimJob): string {
+    job.polls += 1;
+    if (job.polls <= (options.runningPolls ?? 1)) return "running";
+    const final = options.finalStatus ?? "succeeded";
+    if (final === "succeeded") {
+      credential.alive = false;
+      options.onSucceeded?.(job);
+    }
+    return final;
+  }
+
+  async function handle(request: Request): Promise<Response | null> {
+    if (!request.url.startsWith(`${base}/`)) return null;
+    const path = request.url.slice(base.length).split("?")[0] ?? "";
+
+    if (request.method === "GET" && path === "/probe") {
+      return new Response(null, { status: credential.alive ? 200 : 401 });
+    }
+    const jobPath = /^\/jobs\/(\d+)\/?$/.exec(path);
+    if (request.method === "GET" && jobPath !== null) {
+      const job = jobs.find((j) => j.id === Number(jobPath[1]));
+      if (job === undefined)
+        return Response.json({ detail: "Not found." }, { status: 404 });
+      return Response.json({
+        id: job.id,
+        status: status(job),
+        evidence: { runbook: job.path },
+      });
+    }
+    if (request.method === "POST") {
+      const key = request.headers.get("idempotency-key") ?? "";
+      let job = jobs.find((j) => key !== "" && j.idempotencyKey === key);
+      if (job === undefined) {
+        job = { id: jobs.length + 1, path, idempotencyKey: key, polls: 0 };
+        jobs.push(job);
+      }
+      const statusUrl = `${base}/jobs/${job.id}/`;
+      return Response.json(
+        { job: job.id, statusUrl },
+        { status: 202, headers: { Location: statusUrl } },
+      );
+    }
+    return null;
+  }
+
+  const handlers = (): HttpHandler[] => [
+    http.all(
+      `${base}/*`,
+      async ({ request }) =>
+        (await handle(request)) ?? new Response(null, { status: 404 }),
+    ),
+  ];
+  return { jobs, credential, handle, handlers };
+}

@@ -1,0 +1,242 @@
+import { createHash } from "node:crypto";
+import { CloseloopError } from "../../../src/domain/errors.js";
+import type {
+  ApprovalReading,
+  ApproverRecord,
+  AttachmentRef,
+  CloseOutcome,
+  EvidenceFile,
+  ItsmAdapter,
+  ItsmKind,
+  TicketDraft,
+  TicketLifecycle,
+  TicketRef,
+  TicketStatus,
+} from "../../../src/itsm/types.js";
+import { Faults } from "./faults.js";
+
+export interface FakeTicket {
+  ref: TicketRef;
+  draft: TicketDraft;
+  approvalStatus: ApprovalReading["status"];
+  approvers: ApproverRecord[];
+  window: { start?: string; end?: string };
+  /** The plan hash as written in the ticket; a test may tamper with it. */
+  planHash: string | null;
+  lifecycle: TicketLifecycle;
+  inImplementation: boolean;
+  notes: string[];
+  attachments: (AttachmentRef & { bytes: Buffer })[];
+  closedWith: CloseOutcome | null;
+  /** Change sequence number: what `listChangedSince` compares the cursor with. */
+  changedSeq: number;
+}
+
+export interface FakeItsmOptions {
+  kind?: ItsmKind;
+  instance?: string;
+  ownUserId?: string;
+  /** Who the ticket says asked for the change; closeloop's own user by default. */
+  requestedBy?: string;
+  /** `findByCorrelation` misses this many times before it sees a ticket (search-index lag). */
+  lookupLag?: number;
+  /** Attachments answer `ready: false` this many listings first (ServiceNow `pending`). */
+  attachmentPendingReads?: number;
+}
+
+/**
+ * An in-memory ITSM faithful to `ItsmAdapter`: tickets by correlation id, a scriptable approval,
+ * notes, attachments with their SHA-256, and a change feed. Every call is counted in `calls`.
+ */
+export class FakeItsmCore implements ItsmAdapter {
+  readonly kind: ItsmKind;
+  readonly instance: string;
+  readonly faults = new Faults();
+  readonly calls: { method: string; ticketId?: string }[] = [];
+  readonly tickets = new Map<string, FakeTicket>();
+  readonly #ownUser: string;
+  readonly #requestedBy: string;
+  #seq = 0;
+  protected lookupLag: number;
+  readonly #pendingReads: number;
+  readonly #attachmentReads = new Map<string, number>();
+
+  constructor(options: FakeItsmOptions = {}) {
+    this.kind = options.kind ?? "servicenow";
+    this.instance = options.instance ?? "snow-test";
+    this.#ownUser = options.ownUserId ?? "closeloop-bot";
+    this.#requestedBy = options.requestedBy ?? this.#ownUser;
+    this.lookupLag = options.lookupLag ?? 0;
+    this.#pendingReads = options.attachmentPendingReads ?? 0;
+  }
+
+  readonly ownUserId = (): Promise<string> => Promise.resolve(this.#ownUser);
+
+  async #call<T>(
+    method: string,
+    ticketId: string | undefined,
+    effect: () => T,
+  ): Promise<T> {
+    this.calls.push(ticketId === undefined ? { method } : { method, ticketId });
+    this.faults.check(method, "before");
+    const result = effect();
+    this.faults.check(method, "after");
+    return Promise.resolve(result);
+  }
+
+  #ticket(ref: TicketRef): FakeTicket {
+    const t = this.tickets.get(ref.id);
+    if (t === undefined || t.lifecycle === "deleted") {
+      throw new CloseloopError("TICKET_NOT_FOUND", `no ticket ${ref.id}`);
+    }
+    return t;
+  }
+
+  protected touch(t: FakeTicket): void {
+    this.#seq += 1;
+    t.changedSeq = this.#seq;
+  }
+
+  findByCorrelation(correlationId: string): Promise<TicketRef | null> {
+    return this.#call("findByCorrelation", undefined, () => {
+      if (this.lookupLag > 0) {
+        this.lookupLag -= 1;
+        return null;
+      }
+      const t = [...this.tickets.values()].find(
+        (x) =>
+          x.draft.correlationId === correlationId && x.lifecycle !== "deleted",
+      );
+      return t === undefined ? null : { ...t.ref };
+    });
+  }
+
+  create(draft: TicketDraft): Promise<TicketRef> {
+    return this.#call("create", undefined, () => {
+      const n = this.tickets.size + 1;
+      const ref: TicketRef = {
+        itsm: this.kind,
+        instance: this.instance,
+        id: `id-${this.instance}-${n}`,
+        key:
+          this.kind === "servicenow"
+            ? `CHG${String(30000 + n).padStart(7, "0")}`
+            : `SEC-${n}`,
+      };
+      const t: FakeTicket = {
+        ref,
+        draft,
+        approvalStatus: "not_requested",
+        approvers: [],
+        window: {},
+        planHash: draft.plan.hash,
+        lifecycle: "open",
+        inImplementation: false,
+        notes: [],
+        attachments: [],
+        closedWith: null,
+        changedSeq: 0,
+      };
+      this.tickets.set(ref.id, t);
+      this.touch(t);
+      return { ...ref };
+    });
+  }
+
+  requestApproval(ref: TicketRef): Promise<void> {
+    return this.#call("requestApproval", ref.id, () => {
+      const t = this.#ticket(ref);
+      if (t.approvalStatus === "not_requested") t.approvalStatus = "requested";
+      this.touch(t);
+    });
+  }
+
+  readApproval(ref: TicketRef): Promise<ApprovalReading> {
+    return this.#call("readApproval", ref.id, () => {
+      const t = this.#ticket(ref);
+      return {
+        status: t.approvalStatus,
+        ticketState:
+          t.lifecycle === "open" ? (t.inImplementation ? "-1" : "-3") : "3",
+        inImplementation: t.inImplementation,
+        approvers: t.approvers.map((a) => ({ ...a })),
+        requestedBy: this.#requestedBy,
+        window: { ...t.window },
+        planHash: t.planHash,
+        readAt: new Date(0).toISOString(),
+      };
+    });
+  }
+
+  startWork(ref: TicketRef): Promise<void> {
+    return this.#call("startWork", ref.id, () => {
+      this.#ticket(ref).inImplementation = true;
+    });
+  }
+
+  addNote(ref: TicketRef, text: string): Promise<void> {
+    return this.#call("addNote", ref.id, () => {
+      this.#ticket(ref).notes.push(text);
+    });
+  }
+
+  attach(ref: TicketRef, file: EvidenceFile): Promise<AttachmentRef> {
+    return this.#call("attach", ref.id, () => {
+      const t = this.#ticket(ref);
+      const sha256 = createHash("sha256").update(file.bytes).digest("hex");
+      const att = {
+        id: `att-${t.attachments.length + 1}`,
+        fileName: file.fileName,
+        sizeBytes: file.bytes.length,
+        sha256,
+        ready: this.#pendingReads === 0,
+        bytes: Buffer.from(file.bytes),
+      };
+      t.attachments.push(att);
+      const { bytes: _bytes, ...out } = att;
+      return out;
+    });
+  }
+
+  listAttachments(ref: TicketRef): Promise<AttachmentRef[]> {
+    return this.#call("listAttachments", ref.id, () => {
+      const t = this.#ticket(ref);
+      const reads = (this.#attachmentReads.get(ref.id) ?? 0) + 1;
+      this.#attachmentReads.set(ref.id, reads);
+      return t.attachments.map(({ bytes: _bytes, ...a }) => ({
+        ...a,
+        ready: reads > this.#pendingReads,
+      }));
+    });
+  }
+
+  close(ref: TicketRef, outcome: CloseOutcome): Promise<void> {
+    return this.#call("close", ref.id, () => {
+      const t = this.#ticket(ref);
+      t.lifecycle = "closed";
+      t.closedWith = outcome;
+      this.touch(t);
+    });
+  }
+
+  readStatus(ref: TicketRef): Promise<TicketStatus> {
+    return this.#call("readStatus", ref.id, () => {
+      const t = this.tickets.get(ref.id);
+      if (t === undefined)
+        return { lifecycle: "deleted", rawState: "", key: ref.key };
+      return { lifecycle: t.lifecycle, rawState: t.lifecycle, key: t.ref.key };
+    });
+  }
+
+  listChangedSince(
+    cursor: string | null,
+  ): Promise<{ ids: string[]; cursor: string }> {
+    return this.#call("listChangedSince", undefined, () => {
+      const since = cursor === null ? 0 : Number(cursor);
+      const ids = [...this.tickets.values()]
+        .filter((t) => t.changedSeq > since)
+        .map((t) => t.ref.id);
+      return { ids, cursor: String(this.#seq) };
+    });
+  }
+}
