@@ -4,8 +4,43 @@ import { collectFindings } from "../ingest/index.js";
 import { findingToDryRunJson } from "../ingest/index.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
 import { withCloseloop } from "./container.js";
+import { InputError } from "../domain/errors.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
+
+const FORMATS = [
+  "gitleaks-json",
+  "gitleaks-csv",
+  "sarif",
+  "trufflehog",
+  "github-secret-scanning",
+  "ggshield",
+  "gitguardian-api",
+  "detect-secrets",
+  "ocsf",
+  "asff",
+  "access-analyzer",
+  "certificate",
+] as const satisfies readonly FormatName[];
+
+// Fails to compile when ingest learns a format this list does not name.
+const everyFormatListed: Exclude<
+  FormatName,
+  (typeof FORMATS)[number]
+> extends never
+  ? true
+  : false = true;
+void everyFormatListed;
+
+function parseFormat(value: string): FormatName {
+  const known = FORMATS.find((format) => format === value);
+  if (known !== undefined) return known;
+  throw new InputError(
+    "UNSUPPORTED_FORMAT",
+    `--format ${value}: unknown format; known: ${FORMATS.join(", ")}`,
+    { details: { format: value } },
+  );
+}
 
 interface IngestOptions {
   format?: string;
@@ -34,9 +69,8 @@ export function registerIngestCommand(
     .option("--config <file>", "configuration file")
     .action(async (file: string, options: IngestOptions) => {
       const readOptions: ReadOptions = {};
-      // The format name is checked by ingest itself, which lists the known ones when it is wrong.
       if (options.format !== undefined) {
-        readOptions.format = options.format as FormatName;
+        readOptions.format = parseFormat(options.format);
       }
       if (options.sourceRoot !== undefined) {
         readOptions.sourceRoot = resolve(io.cwd, options.sourceRoot);

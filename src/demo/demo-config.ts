@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseDocument } from "yaml";
 import { parseConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
@@ -28,5 +28,7 @@ export function loadDemoConfig(
   document.setIn(["itsm", 0, "baseUrl"], runtime.servicenowUrl);
   document.setIn(["targets", 0, "port"], runtime.postgresPort);
 
-  return parseConfig(document.toString(), path, env, { baseDir: packageRoot });
+  return parseConfig(document.toString(), path, env, {
+    baseDir: dirname(path),
+  });
 }

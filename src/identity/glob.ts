@@ -24,7 +24,9 @@ export function globToRegExp(pattern: string): RegExp {
     else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
   const prefix = anchored ? "^" : "^(?:.*/)?";
-  const suffix = dirOnly ? "/.*$" : "(?:/.*)?$";
+  // GitHub: `docs/*` owns the files directly in docs/, not those in its subdirectories.
+  const shallow = /(^|\/)\*$/.test(body) && !body.endsWith("**");
+  const suffix = dirOnly ? "/.*$" : shallow ? "$" : "(?:/.*)?$";
   return new RegExp(prefix + re + suffix);
 }
 

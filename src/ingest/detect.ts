@@ -23,6 +23,8 @@ function classifyKeys(keys: Keys): FormatName | null {
   if (any(keys, "SourceMetadata", "DetectorName")) return "trufflehog";
   if (has(keys, "runs", "version")) return "sarif";
   if (any(keys, "plugins_used", "hashed_secret")) return "detect-secrets";
+  if (has(keys, "results", "version") && !keys.has("runs"))
+    return "detect-secrets";
   if (any(keys, "scans", "entities_with_incidents")) return "ggshield";
   return null;
 }

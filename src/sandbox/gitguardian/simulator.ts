@@ -48,7 +48,9 @@ export function createGitguardianSimulator(
   async function handle(request: Request): Promise<Response | null> {
     if (!request.url.startsWith(`${base}/`)) return null;
     const url = new URL(request.url);
-    const path = url.pathname.slice(new URL(base).pathname.length);
+    const path = url.pathname.slice(
+      new URL(base).pathname.replace(/\/+$/, "").length,
+    );
     requests.push({ path, query: Object.fromEntries(url.searchParams) });
     const fault = faults.shift();
     if (fault !== undefined) return faultResponse(fault);

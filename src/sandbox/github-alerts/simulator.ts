@@ -55,7 +55,9 @@ export function createGithubAlertsSimulator(
   async function handle(request: Request): Promise<Response | null> {
     if (!request.url.startsWith(`${base}/`)) return null;
     const url = new URL(request.url);
-    const path = url.pathname.slice(new URL(base).pathname.length);
+    const path = url.pathname.slice(
+      new URL(base).pathname.replace(/\/+$/, "").length,
+    );
     requests.push({
       method: request.method,
       path,

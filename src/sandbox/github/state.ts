@@ -32,7 +32,7 @@ export interface GithubSimState {
   deployKeys: Map<string, Map<number, SimDeployKey>>;
   /** `owner/repo#number` → alert. */
   alerts: Map<string, SimAlert>;
-  /** GitHub updates `validity` on its own schedule; the simulator does it when a token is revoked. */
+  /** GitHub updates `validity` on its own schedule; the simulator does it on revoke. */
   alertTokens: Map<string, string>;
   calls: string[];
 }

@@ -49,7 +49,11 @@ export function createRunbookSimulator(
     return final;
   }
 
-  async function handle(request: Request): Promise<Response | null> {
+  function handle(request: Request): Promise<Response | null> {
+    return Promise.resolve(answer(request));
+  }
+
+  function answer(request: Request): Response | null {
     if (!request.url.startsWith(`${base}/`)) return null;
     const path = request.url.slice(base.length).split("?")[0] ?? "";
 

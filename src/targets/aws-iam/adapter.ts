@@ -191,7 +191,9 @@ export function createAwsIamTarget(
               requestSummary: action.undo ?? "none",
               error: {
                 code: "UNDO_IMPOSSIBLE",
-                message: `${action.kind} cannot be undone by closeloop: ${action.undo ?? "irreversible"}`,
+                message: `${action.kind} cannot be undone by closeloop: ${
+                  action.undo ?? "irreversible"
+                }`,
               },
             });
         }

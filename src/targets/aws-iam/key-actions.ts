@@ -44,7 +44,9 @@ async function ownerMismatch(
     detail: { plannedUser: target.userName, keyOwner: owner },
     error: {
       code: "KEY_OWNER_MISMATCH",
-      message: `key ${target.keyId} belongs to ${owner}, not to the planned user ${target.userName}`,
+      message:
+        `key ${target.keyId} belongs to ${owner}, ` +
+        `not to the planned user ${target.userName}`,
     },
   });
 }
@@ -78,7 +80,7 @@ export async function deactivateKey(
   const mismatch = await ownerMismatch(deps, target);
   if (mismatch !== null) return mismatch;
 
-  const summary = `iam:UpdateAccessKey UserName=${target.userName} AccessKeyId=${target.keyId} Status=Inactive`;
+  const summary = updateSummary(target, "Inactive");
   const before = await readKeyState(deps.iam, target.userName, target.keyId);
   if (before.state === "absent" || before.state === "user-absent") {
     return alreadyRevoked(
@@ -149,7 +151,7 @@ export async function reactivateKey(
   const mismatch = await ownerMismatch(deps, target);
   if (mismatch !== null) return mismatch;
 
-  const summary = `iam:UpdateAccessKey UserName=${target.userName} AccessKeyId=${target.keyId} Status=Active`;
+  const summary = updateSummary(target, "Active");
   const before = await readKeyState(deps.iam, target.userName, target.keyId);
   if (before.state === "Active") {
     return target.finish({
@@ -203,7 +205,7 @@ async function setStatus(
   }
 }
 
-/** NoSuchEntity is "already revoked" only once ListAccessKeys confirms the key is absent (BR-24). */
+/** NoSuchEntity means "already revoked" only once ListAccessKeys confirms it (BR-24). */
 async function afterNotFound(
   deps: AwsActionDeps,
   target: KeyTarget,
@@ -224,6 +226,13 @@ async function afterNotFound(
       message: `IAM answered NoSuchEntity but still lists ${target.keyId}`,
     },
   });
+}
+
+function updateSummary(target: KeyTarget, status: string): string {
+  return (
+    `iam:UpdateAccessKey UserName=${target.userName} ` +
+    `AccessKeyId=${target.keyId} Status=${status}`
+  );
 }
 
 export function idsOf(requestId: string | undefined): string[] {

@@ -52,7 +52,8 @@ function keyActions(
       `other keys and roles of ${userName} keep working.`,
     verification:
       `ListAccessKeys(${userName}) shows the key Inactive or absent, and STS GetCallerIdentity ` +
-      `signed with the key fails with InvalidClientTokenId ${config.probe.consecutiveInvalid} times in a row.`,
+      `signed with the key fails with InvalidClientTokenId ` +
+      `${config.probe.consecutiveInvalid} times in a row.`,
     undo: `iam:UpdateAccessKey Status=Active for ${keyId} (possible until the key is deleted).`,
     optional: false,
     params: { userName, accessKeyId: keyId },
@@ -64,7 +65,9 @@ function keyActions(
   ).toISOString();
   const remove: Omit<PlannedAction, "id"> = {
     kind: AWS_ACTIONS.deleteKey,
-    summary: `iam:DeleteAccessKey for key ${keyId} of IAM user ${userName}, not before ${notBefore}`,
+    summary:
+      `iam:DeleteAccessKey for key ${keyId} of IAM user ${userName}, ` +
+      `not before ${notBefore}`,
     impact: `The key is gone for good; whoever still needs access must get a new key.`,
     verification: `ListAccessKeys(${userName}) no longer lists ${keyId}.`,
     undo: null,
@@ -114,7 +117,9 @@ function scopeActions(
     actions.push({
       kind: AWS_ACTIONS.attachDenyAll,
       summary: `iam:AttachUserPolicy ${scope.denyAllPolicyArn} to IAM user ${userName}`,
-      impact: `Every request by ${userName}, with any of its keys, is denied (STS GetCallerIdentity still answers).`,
+      impact:
+        `Every request by ${userName}, with any of its keys, is denied ` +
+        "(STS GetCallerIdentity still answers).",
       verification: probe,
       undo: `iam:DetachUserPolicy ${scope.denyAllPolicyArn} from ${userName}.`,
       optional: false,

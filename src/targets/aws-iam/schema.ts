@@ -63,7 +63,7 @@ export const awsIamTargetSchema = z
       .optional(),
     probe: z
       .object({
-        /** Consecutive InvalidClientTokenId answers needed: deleted keys work for seconds (§3.4). */
+        /** InvalidClientTokenId answers needed in a row: deleted keys work for seconds (§3.4). */
         consecutiveInvalid: z.number().int().min(1).default(3),
         intervalMs: z.number().int().nonnegative().default(30_000),
         deadlineMs: z
@@ -72,7 +72,7 @@ export const awsIamTargetSchema = z
           .positive()
           .default(10 * 60_000),
         maxAttempts: z.number().int().min(1).default(40),
-        /** Without the leaked secret in custody, answer `indeterminate` instead of the read-back. */
+        /** Without the leaked secret in custody, answer `indeterminate`, not the read-back. */
         requireSecret: z.boolean().default(false),
       })
       .strict()

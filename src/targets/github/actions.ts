@@ -172,7 +172,8 @@ export async function setAlertState(
   const finish = startAction(action, deps.now);
   const { owner, repo } = repoParts(action);
   const alertNumber = Number(action.params.alertNumber);
-  const summary = `PATCH /repos/${owner}/${repo}/secret-scanning/alerts/${alertNumber} state=${want}`;
+  const path = `/repos/${owner}/${repo}/secret-scanning/alerts/${alertNumber}`;
+  const summary = `PATCH ${path} state=${want}`;
   const admin = deps.clients.admin;
   const ref = { owner, repo, alert_number: alertNumber };
 
@@ -196,7 +197,10 @@ export async function setAlertState(
       ...(want === "resolved"
         ? {
             resolution: "revoked" as const,
-            resolution_comment: `closeloop revoked this credential${changeRef === undefined ? "" : ` under change ${changeRef}`} (finding ${ctx.finding.fingerprint.slice(0, 12)})`,
+            resolution_comment: alertComment(
+              changeRef,
+              ctx.finding.fingerprint,
+            ),
           }
         : {}),
     });
@@ -210,6 +214,15 @@ export async function setAlertState(
   } catch (error) {
     throw toGithubError(error, "secret-scanning alert");
   }
+}
+
+/** The comment GitHub keeps for good (it cannot be edited): the change, and the finding. */
+function alertComment(
+  changeRef: string | undefined,
+  fingerprint: string,
+): string {
+  const change = changeRef === undefined ? "" : ` under change ${changeRef}`;
+  return `closeloop revoked this credential${change} (finding ${fingerprint.slice(0, 12)})`;
 }
 
 function requestIdOf(headers: Record<string, unknown>): string[] {

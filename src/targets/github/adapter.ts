@@ -161,7 +161,9 @@ export function createGithubTarget(
           requestSummary: action.undo ?? "none",
           error: {
             code: "UNDO_IMPOSSIBLE",
-            message: `${action.kind} cannot be undone by closeloop: ${action.undo ?? "GitHub never reactivates a revoked credential"}`,
+            message: `${action.kind} cannot be undone by closeloop: ${
+              action.undo ?? "GitHub never reactivates a revoked credential"
+            }`,
           },
         });
       }),

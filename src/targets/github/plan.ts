@@ -49,7 +49,9 @@ function credentialAction(
   if (prefix === "ghs_") {
     return {
       kind: GITHUB_ACTIONS.deleteInstallationToken,
-      summary: `DELETE /installation/token, authenticated with the leaked ghs_ token of ${principal}`,
+      summary:
+        "DELETE /installation/token, authenticated with the leaked ghs_ token " +
+        `of ${principal}`,
       impact:
         "The app installation token stops working; the app mints a new one on its next run.",
       verification:
@@ -61,7 +63,9 @@ function credentialAction(
   }
   return {
     kind: GITHUB_ACTIONS.revokeCredential,
-    summary: `POST /credentials/revoke without authentication, for the leaked ${prefix} token of ${principal}`,
+    summary:
+      "POST /credentials/revoke without authentication, " +
+      `for the leaked ${prefix} token of ${principal}`,
     impact:
       "Every use of the token fails from now on; GitHub notifies its owner, who must create a " +
       "new token. Cannot be undone: GitHub never reactivates a revoked credential.",

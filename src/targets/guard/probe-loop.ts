@@ -77,7 +77,9 @@ export async function probeUntil(
     finishedAt: options.now().toISOString(),
   };
   if (!proven && last === "invalid") {
-    result.note = `only ${streak} of ${options.consecutive} consecutive invalid answers before the deadline`;
+    result.note =
+      `only ${streak} of ${options.consecutive} consecutive invalid answers ` +
+      "before the deadline";
   }
   return result;
 }

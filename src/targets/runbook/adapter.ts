@@ -102,7 +102,9 @@ export function createRunbookTarget(
       {
         id: "a1",
         kind: RUNBOOK_ACTION,
-        summary: `Run job ${config.baseUrl}${config.revoke.launchPath} for ${identity.principal}: ${config.revoke.description}`,
+        summary:
+          `Run job ${config.baseUrl}${config.revoke.launchPath} ` +
+          `for ${identity.principal}: ${config.revoke.description}`,
         impact: config.revoke.impact,
         verification:
           `${config.probe.method} ${config.probe.url} answers ${config.probe.goneStatus} ` +

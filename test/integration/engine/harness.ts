@@ -68,13 +68,15 @@ export class Harness {
     await this.start();
   }
 
-  /** Passes, an hour of fake time apart (past any backoff), until nothing changes. */
+  /** Passes, an hour of fake time apart (past any backoff), until two in a row do nothing. */
   async settle(maxPasses = 12): Promise<void> {
-    for (let i = 0; i < maxPasses; i += 1) {
+    let quiet = 0;
+    for (let i = 0; i < maxPasses && quiet < 2; i += 1) {
       const s = await this.engine.runOnce();
       this.clock.advance(3_600_000);
-      if (s.processed === 0 && Object.values(s.polled).every((n) => n === 0))
-        return;
+      const idle =
+        s.processed === 0 && Object.values(s.polled).every((n) => n === 0);
+      quiet = idle ? quiet + 1 : 0;
     }
   }
 

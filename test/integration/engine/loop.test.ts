@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { verifyEvidence } from "../../../src/evidence/verify.js";
+import { FakeItsm } from "../../helpers/fakes/fake-itsm.js";
 import { makeRecord } from "../../helpers/fakes/findings.js";
 import { CAB, Harness } from "./harness.js";
 
@@ -95,5 +96,25 @@ describe("the loop, end to end over fakes and a real SQLite file", () => {
       "listChangedSince",
     ]);
     expect(pass.states.awaiting_approval).toBe(3);
+  });
+
+  it("closes only after the attachment reads back ready with the same hash", async () => {
+    h = await new Harness([
+      new FakeItsm({ attachmentPendingReads: 2 }),
+    ]).start();
+    const rec = makeRecord("pending");
+    const fp = rec.finding.fingerprint;
+    await h.engine.ingest([rec]);
+    await h.settle();
+    h.itsm.approve(fp, CAB);
+
+    await h.engine.runOnce();
+    const whilePending = h.itsm.ticketOf(fp)!.lifecycle;
+    await h.settle();
+
+    expect(whilePending).toBe("open");
+    expect(h.itsm.count("listAttachments")).toBe(3);
+    expect(h.itsm.count("attach")).toBe(1);
+    expect(await h.stateOf(fp)).toBe("closed");
   });
 });

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/program.js";
+import { captureIo } from "../unit/cli/capture.js";
+
+const FIXTURE = join("test", "e2e", "fixtures", "gitleaks-report.json");
+const RAW_SECRET = "e2e-fixture-token-7f3a9c1b2d4e6f8091a2b3c4";
+const scratch = mkdtempSync(join(tmpdir(), "closeloop-cli-e2e-"));
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("closeloop ingest", () => {
+  it("prints one JSON finding a line with --dry-run --json, one per credential", async () => {
+    const io = captureIo();
+
+    const code = await runCli(["ingest", FIXTURE, "--dry-run", "--json"], io);
+
+    expect(io.stderr()).toBe("");
+    expect(code).toBe(0);
+    const lines = io.stdout().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const finding = JSON.parse(lines[0]!) as {
+      source: string;
+      locations: { file?: string }[];
+      fingerprint: string;
+    };
+    expect(finding.source).toBe("gitleaks");
+    expect(finding.locations.map((l) => l.file).sort()).toEqual([
+      "deploy/.env",
+      "services/billing/settings.py",
+    ]);
+    expect(io.stdout()).not.toContain(RAW_SECRET);
+  });
+
+  it("exits 2 naming the file when it does not exist", async () => {
+    const io = captureIo();
+    const missing = join(scratch, "no-such-report.json");
+
+    const code = await runCli(["ingest", missing, "--dry-run"], io);
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain(missing);
+  });
+
+  it("exits 2 naming the file when the report is malformed", async () => {
+    const io = captureIo();
+    const broken = join(scratch, "broken.json");
+    writeFileSync(broken, '[{"RuleID": "generic-api-key", "File": "a.py",');
+
+    const code = await runCli(["ingest", broken, "--dry-run", "--json"], io);
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain("broken.json");
+    expect(io.stdout()).toBe("");
+  });
+
+  it("exits 2 on an unknown --format", async () => {
+    const io = captureIo();
+
+    const code = await runCli(
+      ["ingest", FIXTURE, "--dry-run", "--format", "nope"],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain("nope");
+  });
+});
+
+describe("closeloop config check", () => {
+  it("exits 2 and names the missing environment variable", async () => {
+    const io = captureIo({});
+
+    const code = await runCli(
+      ["config", "check", "--config", "config/demo.yaml"],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain("CLOSELOOP_DEMO_CUSTODY_KEY");
+  });
+
+  it("exits 2 naming the file when the configuration is missing", async () => {
+    const io = captureIo({ CLOSELOOP_CONFIG: join(scratch, "absent.yaml") });
+
+    const code = await runCli(["config", "check"], io);
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain("absent.yaml");
+  });
+
+  it("exits 0 and summarises a valid configuration", async () => {
+    const io = captureIo({
+      CLOSELOOP_DEMO_CUSTODY_KEY: Buffer.alloc(32, 7).toString("base64"),
+      CLOSELOOP_DEMO_SNOW_PASSWORD: "sandbox-only",
+      CLOSELOOP_DEMO_PG_ADMIN_PASSWORD: "sandbox-only",
+    });
+
+    const code = await runCli(
+      ["config", "check", "--config", "config/demo.yaml"],
+      io,
+    );
+
+    expect(io.stderr()).toBe("");
+    expect(code).toBe(0);
+    expect(io.stdout()).toContain("snow-sandbox (servicenow)");
+    expect(io.stdout()).toContain("pg-payments (postgres)");
+  });
+});
