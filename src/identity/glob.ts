@@ -1,6 +1,6 @@
 /**
  * CODEOWNERS / gitignore patterns as regular expressions
- * (https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners#codeowners-syntax):
+ * (docs.github.com, "About code owners", section "CODEOWNERS syntax"):
  * a pattern with no inner `/` matches at any depth; a leading `/` or an inner `/` anchors it at
  * the root; a trailing `/` matches only inside that directory; a match on a directory covers
  * everything under it; `*` stops at `/`, `**` does not.

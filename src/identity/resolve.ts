@@ -24,7 +24,8 @@ export function resolveIdentity(
   if (candidates.length === 0) {
     return unresolved(
       `no identity hints in the finding (detector ${finding.detector}); ` +
-        "looked for a postgres connection, an AWS key or account, a GitHub token, a Salesforce instance",
+        "looked for a postgres connection, an AWS key or account, a GitHub token, " +
+        "a Salesforce instance, a TLS endpoint",
     );
   }
   const reasons: string[] = [];

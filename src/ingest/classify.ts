@@ -20,7 +20,8 @@ export interface Classified {
 const MAYBE_DSN = /postgres|password\s*=/i;
 const AWS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
 
-// https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+// Token prefixes: https://github.blog/engineering/platform-security/
+// behind-githubs-new-authentication-token-formats/
 const GITHUB_PREFIXES: [string, string][] = [
   ["github_pat_", "fine-grained-personal-access-token"],
   ["ghp_", "personal-access-token"],

@@ -13,7 +13,10 @@ export function jsonErrorOffset(text: string): number {
     throw new Stop();
   };
   const expect = (word: string) => {
-    for (const c of word) if (text[i++] !== c) (i--, fail());
+    for (const c of word) {
+      if (text[i] !== c) fail();
+      i++;
+    }
   };
 
   function value(): void {
@@ -43,7 +46,10 @@ export function jsonErrorOffset(text: string): number {
         if (e === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)))
           i += 6;
         else if ('"\\/bfnrt'.includes(e) && e !== "") i += 2;
-        else (i++, fail());
+        else {
+          i++;
+          fail();
+        }
       } else i++;
     }
     fail();

@@ -1,7 +1,8 @@
 /**
  * A byte-level splitter for large JSON documents: it finds the values at chosen paths (the elements
  * of a top-level array, `runs[].results[]` of SARIF, `Findings[]` of ASFF) and hands back each one
- * as a UTF-8 slice for `JSON.parse`. It tracks only strings, escapes and nesting, which is what makes
+ * as a UTF-8 slice for `JSON.parse`. It tracks only strings, escapes and nesting, which is what
+ * makes
  * it fast; the content of each emitted value is left to `JSON.parse` to validate.
  */
 export const ANY_INDEX = "[]";

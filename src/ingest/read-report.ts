@@ -2,16 +2,16 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { readCertificates } from "./certificates/read-certificates.js";
-import { CsvError, CsvSplitter } from "./csv-splitter.js";
+import { CsvSplitter } from "./csv-splitter.js";
 import type { CsvRow } from "./csv-splitter.js";
 import { detectFormat } from "./detect.js";
 import { IngestError } from "./errors.js";
 import { parserFor } from "./formats/registry.js";
-import { ANY_KEY, JsonSplitter, JsonSyntaxError } from "./json-splitter.js";
+import { ANY_KEY, JsonSplitter } from "./json-splitter.js";
 import type { PathPattern } from "./json-splitter.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { Line } from "./line-splitter.js";
-import { jsonErrorByteOffset, positionOf } from "./position.js";
+import { guard, located, parseJson } from "./report-errors.js";
 import { createRegionReader } from "./source-region.js";
 import type {
   FormatName,
@@ -221,75 +221,6 @@ function checkRoot(
   );
 }
 
-function parseJson(text: string, offset: number): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // V8's message quotes the text around the error: it may hold the secret, so it is dropped.
-    throw new JsonSyntaxError(
-      "invalid JSON",
-      offset + jsonErrorByteOffset(text),
-    );
-  }
-}
-
-/** Runs an item parser; an item error gets the item's place in the file (negative: a CSV line). */
-function guard(offset: number, fn: () => IngestRecord[]): IngestRecord[] {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof IngestError && error.code === "MALFORMED_REPORT") {
-      Object.assign(
-        error.details,
-        offset >= 0 ? { byteOffset: offset } : { line: -offset },
-      );
-    }
-    throw error;
-  }
-}
-
-/** Adds line and column to an error that knows only its byte offset. */
-async function located(error: unknown, path: string): Promise<unknown> {
-  if (error instanceof CsvError)
-    return malformed(path, error.message, { line: error.line });
-  if (error instanceof JsonSyntaxError) {
-    const position = await positionOf(path, error.offset);
-    return malformed(path, error.message, {
-      byteOffset: error.offset,
-      ...position,
-    });
-  }
-  if (
-    error instanceof IngestError &&
-    typeof error.details.byteOffset === "number"
-  ) {
-    Object.assign(
-      error.details,
-      await positionOf(path, error.details.byteOffset),
-    );
-  }
-  return error;
-}
-
-function malformed(
-  path: string,
-  reason: string,
-  where: Record<string, number>,
-): IngestError {
-  const at =
-    where.line === undefined
-      ? ""
-      : ` at line ${where.line}` +
-        (where.column === undefined ? "" : `, column ${where.column}`);
-  return new IngestError(
-    "MALFORMED_REPORT",
-    `${path}: not valid${at}: ${reason}`,
-    {
-      details: { file: path, ...where },
-    },
-  );
-}
-
 async function statOrNull(path: string): Promise<Stats | null> {
   try {
     return await stat(path);
@@ -320,7 +251,7 @@ function fromArray(
   list: IngestRecord[],
 ): OpenedReport {
   async function* batches() {
-    yield list;
+    yield await Promise.resolve(list);
   }
   return { format, bytes, batches: batches(), items: () => list.length };
 }

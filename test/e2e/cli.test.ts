@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
 import { captureIo } from "../unit/cli/capture.js";
@@ -107,5 +107,41 @@ describe("closeloop config check", () => {
     expect(code).toBe(0);
     expect(io.stdout()).toContain("snow-sandbox (servicenow)");
     expect(io.stdout()).toContain("pg-payments (postgres)");
+  });
+});
+
+describe("closeloop ingest then status", () => {
+  it("stores the findings once and shows them as new", async () => {
+    const configPath = join(scratch, "closeloop.yaml");
+    const text = readFileSync("config/demo.yaml", "utf8")
+      .replace(/^dataDir: .*$/m, `dataDir: ${join(scratch, "data")}`)
+      .replace(/^mappingsDir: .*$/m, `mappingsDir: ${resolve("mappings")}`)
+      .replace(/^ {2}level: warn$/m, "  level: error");
+    writeFileSync(configPath, text);
+    const env = {
+      CLOSELOOP_CONFIG: configPath,
+      CLOSELOOP_DEMO_CUSTODY_KEY: Buffer.alloc(32, 9).toString("base64"),
+      CLOSELOOP_DEMO_SNOW_PASSWORD: "sandbox-only",
+      CLOSELOOP_DEMO_PG_ADMIN_PASSWORD: "sandbox-only",
+    };
+    const first = captureIo(env);
+    const again = captureIo(env);
+    const status = captureIo(env);
+
+    expect(await runCli(["ingest", FIXTURE, "--json"], first)).toBe(0);
+    expect(await runCli(["ingest", FIXTURE, "--json"], again)).toBe(0);
+    expect(await runCli(["status", "--json"], status)).toBe(0);
+
+    expect(JSON.parse(first.stdout())).toMatchObject({ added: 1, updated: 0 });
+    expect(JSON.parse(again.stdout())).toMatchObject({ added: 0 });
+    const rows = status
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { state: string; tickets: unknown[] });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.state).toBe("new");
+    expect(rows[0]!.tickets).toEqual([]);
+    expect(status.stdout() + status.stderr()).not.toContain(RAW_SECRET);
   });
 });

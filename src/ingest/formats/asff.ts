@@ -58,8 +58,9 @@ export const asff: FormatParser = {
   },
   createParser: (ctx) => (item) => {
     const f = parseItem(findingSchema, item, ctx);
-    const product = String(
-      f.ProductFields?.ProviderName ?? "security-hub",
+    const provider = f.ProductFields?.ProviderName;
+    const product = (
+      typeof provider === "string" ? provider : "security-hub"
     ).toLowerCase();
     const resource = f.Resources[0]?.Id;
     return [
@@ -91,17 +92,14 @@ function statusOf(f: Asff): FindingStatus {
   return f.Compliance?.Status === "PASSED" ? "resolved" : "open";
 }
 
+const SEVERITIES: Record<string, Severity> = {
+  CRITICAL: "critical",
+  HIGH: "high",
+  MEDIUM: "medium",
+};
+
 function severityOf(label: string | undefined): Severity {
-  switch (label) {
-    case "CRITICAL":
-      return "critical";
-    case "HIGH":
-      return "high";
-    case "MEDIUM":
-      return "medium";
-    default:
-      return "low";
-  }
+  return SEVERITIES[label ?? ""] ?? "low";
 }
 
 function hintsOf(f: Asff): IdentityHints {

@@ -5,7 +5,7 @@ import type { FormatParser } from "../types.js";
 import { parseItem } from "./parse-item.js";
 
 // `.secrets.baseline` (v1.x and pre-1.0 [DS]): `results` maps a file to its secrets. Only a SHA-1
-// of each secret is kept, so the identity is type + hashed_secret, as detect-secrets itself keys it.
+// of each secret is kept, so the identity is type + hashed_secret, as detect-secrets keys it.
 const itemSchema = z.object({
   type: z.string(),
   filename: z.string().optional(),

@@ -5,7 +5,8 @@ import { parseItem } from "./parse-item.js";
 
 const int = z.coerce.number().int();
 
-// Columns as in gitleaks testdata/expected/report/csv_simple.csv (reference §1); tags space-separated.
+// Columns as in gitleaks testdata/expected/report/csv_simple.csv (reference §1);
+// tags are space-separated.
 const rowSchema = z.object({
   RuleID: z.string().min(1),
   Commit: z.string().optional(),

@@ -4,6 +4,7 @@ import { iamOperations, type IamSimOptions } from "./iam-operations.js";
 import { createAwsSimState, findKeyOwner } from "./state.js";
 import type { AwsSimSeed, AwsSimState } from "./state.js";
 import { elements, xmlError, xmlResponse } from "./xml.js";
+import { html } from "../page/html.js";
 
 export interface AwsSimulatorOptions extends Partial<IamSimOptions> {
   /** Base URL the IAM client is pointed at, e.g. `http://127.0.0.1:4566/iam/`. */
@@ -13,12 +14,15 @@ export interface AwsSimulatorOptions extends Partial<IamSimOptions> {
 }
 
 export interface AwsSimulator {
+  name: string;
   state: AwsSimState;
   iamUrl: string;
   stsUrl: string;
   /** Answers one request, or null when it is not addressed to this simulator. */
   handle(request: Request): Promise<Response | null>;
   handlers(): HttpHandler[];
+  /** Its part of the sandbox page: users and key states, values escaped. */
+  renderSection(): string;
 }
 
 /**
@@ -33,9 +37,11 @@ export function createAwsSimulator(options: AwsSimulatorOptions): AwsSimulator {
 
   async function handle(request: Request): Promise<Response | null> {
     if (request.method !== "POST") return null;
-    const service = request.url.startsWith(options.iamUrl)
+    // Paths, not hosts: served over HTTP the port is known only once the server listens.
+    const path = new URL(request.url).pathname;
+    const service = path.startsWith(new URL(options.iamUrl).pathname)
       ? "iam"
-      : request.url.startsWith(options.stsUrl)
+      : path.startsWith(new URL(options.stsUrl).pathname)
         ? "sts"
         : null;
     if (service === null) return null;
@@ -61,7 +67,9 @@ export function createAwsSimulator(options: AwsSimulatorOptions): AwsSimulator {
     );
 
   return {
+    name: "aws",
     state,
+    renderSection: () => renderAwsSection(state),
     iamUrl: options.iamUrl,
     stsUrl: options.stsUrl,
     handle,
@@ -110,4 +118,28 @@ function answerSts(
       Account: state.accountId,
     }),
   );
+}
+
+function renderAwsSection(state: AwsSimState): string {
+  const rows = [...state.users.values()].flatMap((user) =>
+    [...user.keys.values()].map(
+      (key) =>
+        html`<tr>
+          <td>${user.userName}</td>
+          <td>${key.accessKeyId}</td>
+          <td>${key.status}</td>
+        </tr>`,
+    ),
+  );
+  return html`<section>
+    <h2>AWS IAM (simulated)</h2>
+    <table>
+      <tr>
+        <th>user</th>
+        <th>access key</th>
+        <th>status</th>
+      </tr>
+      ${rows}
+    </table>
+  </section>`.value;
 }

@@ -45,7 +45,11 @@ export function createGitguardianSimulator(
   const requests: GitguardianSimulator["requests"] = [];
   const faults: GgFault[] = [];
 
-  async function handle(request: Request): Promise<Response | null> {
+  function handle(request: Request): Promise<Response | null> {
+    return Promise.resolve(answer(request));
+  }
+
+  function answer(request: Request): Response | null {
     if (!request.url.startsWith(`${base}/`)) return null;
     const url = new URL(request.url);
     const path = url.pathname.slice(

@@ -47,12 +47,16 @@ export function createGithubAlertsSimulator(
   const base = options.baseUrl.replace(/\/+$/, "");
   const now = options.now ?? (() => new Date());
   const alerts = (options.alerts ?? []).map((a) =>
-    "html_url" in a ? (a as RestAlert) : makeAlert(a as AlertSeed, base),
+    isRestAlert(a) ? a : makeAlert(a, base),
   );
   const requests: SeenRequest[] = [];
   const faults: SimFault[] = [];
 
-  async function handle(request: Request): Promise<Response | null> {
+  function handle(request: Request): Promise<Response | null> {
+    return Promise.resolve(answer(request));
+  }
+
+  function answer(request: Request): Response | null {
     if (!request.url.startsWith(`${base}/`)) return null;
     const url = new URL(request.url);
     const path = url.pathname.slice(
@@ -142,4 +146,8 @@ function present(alert: RestAlert, url: URL, withRepo: boolean): RestAlert {
 
 function sameRepo(alert: RestAlert, fullName: string): boolean {
   return alert.repository.full_name.toLowerCase() === fullName.toLowerCase();
+}
+
+function isRestAlert(alert: AlertSeed | RestAlert): alert is RestAlert {
+  return "html_url" in alert;
 }

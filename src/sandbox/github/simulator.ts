@@ -6,13 +6,16 @@ import {
   type GithubSimSeed,
   type GithubSimState,
 } from "./state.js";
+import { html } from "../page/html.js";
 
 export interface GithubSimulator {
+  name: string;
   state: GithubSimState;
   baseUrl: string;
   /** Answers one request, or null when it is not addressed to this simulator. */
   handle(request: Request): Promise<Response | null>;
   handlers(): HttpHandler[];
+  renderSection(): string;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -48,10 +51,11 @@ export function createGithubSimulator(options: {
   const base = options.baseUrl.replace(/\/$/, "");
 
   async function handle(request: Request): Promise<Response | null> {
-    if (!request.url.startsWith(`${base}/`)) return null;
-    const path = new URL(request.url).pathname.slice(
-      new URL(base).pathname.length,
-    );
+    // Paths, not hosts: served over HTTP the port is known only once the server listens.
+    const basePath = new URL(base).pathname.replace(/\/$/, "");
+    const fullPath = new URL(request.url).pathname;
+    if (!fullPath.startsWith(`${basePath}/`)) return null;
+    const path = fullPath.slice(basePath.length);
     const route = `${request.method} ${path.replace(/\/$/, "")}`;
     state.calls.push(route.replace(/\/\d+$/, "/{id}"));
     const auth = (request.headers.get("authorization") ?? "").replace(
@@ -103,7 +107,35 @@ export function createGithubSimulator(options: {
       async ({ request }) => (await handle(request)) ?? notFound(),
     ),
   ];
-  return { state, baseUrl: base, handle, handlers };
+  const renderSection = (): string => {
+    const rows = [...state.alerts.entries()].map(
+      ([id, alert]) =>
+        html`<tr>
+          <td>${id}</td>
+          <td>${alert.state}</td>
+          <td>${alert.validity}</td>
+        </tr>`,
+    );
+    return html`<section>
+      <h2>GitHub (simulated)</h2>
+      <table>
+        <tr>
+          <th>alert</th>
+          <th>state</th>
+          <th>validity</th>
+        </tr>
+        ${rows}
+      </table>
+    </section>`.value;
+  };
+  return {
+    name: "github",
+    state,
+    baseUrl: base,
+    handle,
+    handlers,
+    renderSection,
+  };
 }
 
 async function adminRoute(

@@ -1,5 +1,6 @@
 import { http } from "msw";
 import type { HttpHandler } from "msw";
+import { html } from "../page/html.js";
 
 export interface RunbookSimJob {
   id: number;
@@ -19,11 +20,13 @@ export interface RunbookSimulatorOptions {
 }
 
 export interface RunbookSimulator {
+  name: string;
   jobs: RunbookSimJob[];
   /** Whether the credential behind the probe URL still works. */
   credential: { alive: boolean };
   handle(request: Request): Promise<Response | null>;
   handlers(): HttpHandler[];
+  renderSection(): string;
 }
 
 /**
@@ -54,8 +57,11 @@ export function createRunbookSimulator(
   }
 
   function answer(request: Request): Response | null {
-    if (!request.url.startsWith(`${base}/`)) return null;
-    const path = request.url.slice(base.length).split("?")[0] ?? "";
+    // Paths, not hosts: served over HTTP the port is known only once the server listens.
+    const basePath = new URL(base).pathname.replace(/\/$/, "");
+    const fullPath = new URL(request.url).pathname;
+    if (!fullPath.startsWith(`${basePath}/`)) return null;
+    const path = fullPath.slice(basePath.length);
 
     if (request.method === "GET" && path === "/probe") {
       return new Response(null, { status: credential.alive ? 200 : 401 });
@@ -94,5 +100,27 @@ export function createRunbookSimulator(
         (await handle(request)) ?? new Response(null, { status: 404 }),
     ),
   ];
-  return { jobs, credential, handle, handlers };
+  const renderSection = (): string => {
+    const rows = jobs.map(
+      (job) =>
+        html`<tr>
+          <td>${job.id}</td>
+          <td>${job.path}</td>
+          <td>${job.polls}</td>
+        </tr>`,
+    );
+    return html`<section>
+      <h2>Runbook service (simulated)</h2>
+      <p>credential alive: ${credential.alive ? "yes" : "no"}</p>
+      <table>
+        <tr>
+          <th>job</th>
+          <th>launched</th>
+          <th>polls</th>
+        </tr>
+        ${rows}
+      </table>
+    </section>`.value;
+  };
+  return { name: "runbook", jobs, credential, handle, handlers, renderSection };
 }

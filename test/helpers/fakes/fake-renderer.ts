@@ -7,7 +7,8 @@ import type {
 /** Renders the few fields a test needs, the way a mapping would: from the context only. */
 export class FakeRenderer implements TicketFieldsRenderer {
   render(itsm: ItsmKind, context: MappingContext): Record<string, unknown> {
-    const summary = `Revoke leaked ${context.finding.detector} for ${context.identity?.principal ?? "?"}`;
+    const principal = context.identity?.principal ?? "?";
+    const summary = `Revoke leaked ${context.finding.detector} for ${principal}`;
     if (itsm === "servicenow") {
       return {
         short_description: summary,

@@ -9,7 +9,7 @@ export class SimulatedCrash extends Error {
   }
 }
 
-/** `before`: the call never reaches the remote side; `after`: it took effect, the answer is lost. */
+/** `before`: the call never reaches the remote; `after`: it took effect, the answer is lost. */
 export type FaultPhase = "before" | "after";
 
 interface ArmedFault {

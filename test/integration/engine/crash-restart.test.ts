@@ -71,7 +71,7 @@ describe("a crash at any call, then a restart (closure contracts 3, 4, 7)", () =
     },
   );
 
-  it("finds the ticket an answered-but-lost create made, despite search-index lag (BR-22)", async () => {
+  it("finds the ticket a create with a lost answer made (BR-22)", async () => {
     h = await new Harness().start();
     const rec = makeRecord("lag");
     h.itsm.faults.arm("create", "after");

@@ -122,7 +122,7 @@ describe("the other ends of the loop", () => {
     expect(await h.stateOf(fp)).toBe("awaiting_approval");
   });
 
-  it("treats a closed finding seen at a new place as a regression linked to the old ticket", async () => {
+  it("treats a closed finding seen at a new place as a linked regression", async () => {
     h = await new Harness().start();
     const fp = await awaiting(h, "regr");
     h.itsm.approve(fp, CAB);

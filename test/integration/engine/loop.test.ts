@@ -8,7 +8,7 @@ describe("the loop, end to end over fakes and a real SQLite file", () => {
   let h: Harness;
   afterEach(async () => h.dispose());
 
-  it("opens one change, waits for approval, acts, verifies, attaches evidence and closes", async () => {
+  it("opens a change, waits, acts, verifies, attaches evidence and closes", async () => {
     h = await new Harness().start();
     const rec = makeRecord("happy");
     const fp = rec.finding.fingerprint;

@@ -16,7 +16,7 @@ describe("a ServiceNow change and a Jira task for one finding", () => {
     ];
   }
 
-  it("takes approval from the first routed instance and closes both with evidence on both", async () => {
+  it("takes approval from the first instance and closes both with evidence", async () => {
     h = await new Harness(twoItsms()).start();
     const [snow, jira] = h.itsms as [FakeItsm, FakeItsm];
     const rec = makeRecord("two");

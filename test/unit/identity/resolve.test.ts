@@ -96,7 +96,9 @@ describe("resolveIdentity", () => {
     });
     expect(two).toMatchObject({
       ok: false,
-      unresolved: { reason: expect.stringMatching(/several targets \(a, b\)/) },
+      unresolved: {
+        reason: expect.stringMatching(/several targets \(a, b\)/) as unknown,
+      },
     });
   });
 
@@ -145,7 +147,9 @@ describe("resolveIdentity", () => {
 
     expect(result).toMatchObject({
       ok: false,
-      unresolved: { reason: expect.stringMatching(/no identity hints/) },
+      unresolved: {
+        reason: expect.stringMatching(/no identity hints/) as unknown,
+      },
     });
   });
 

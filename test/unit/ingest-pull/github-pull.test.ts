@@ -175,7 +175,9 @@ describe("pulling GitHub secret scanning alerts", () => {
     );
 
     expect(record?.secret?.reveal()).toBe(value);
-    expect(record?.finding.fingerprint).toBe(secretFingerprint("secret", value));
+    expect(record?.finding.fingerprint).toBe(
+      secretFingerprint("secret", value),
+    );
     expect(logger.text()).not.toContain(value);
   });
 
@@ -195,7 +197,9 @@ describe("pulling GitHub secret scanning alerts", () => {
     );
 
     expect(record?.finding.status).toBe("suppressed");
-    expect(record?.finding.locations[0]?.repository).toBe("octocat/Hello-World");
+    expect(record?.finding.locations[0]?.repository).toBe(
+      "octocat/Hello-World",
+    );
   });
 
   it("refuses a next link that leaves the configured host", async () => {

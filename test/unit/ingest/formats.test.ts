@@ -62,7 +62,7 @@ describe("format detection and the other sources", () => {
     ).toBe("resolved");
   });
 
-  it("derives the GitHub token type from the token prefix", async () => {
+  it("derives the GitHub token type from the token prefix", () => {
     const alert = parseGithubAlert({
       number: 1,
       secret_type: "github_personal_access_token",

@@ -146,7 +146,9 @@ describe("gitleaks JSON", () => {
       details: {
         itemIndex: 1,
         line: 1,
-        fields: expect.arrayContaining([expect.stringMatching(/^Secret/)]),
+        fields: expect.arrayContaining([
+          expect.stringMatching(/^Secret/),
+        ]) as unknown,
       },
     });
   });

@@ -74,7 +74,9 @@ describe("JsonSplitter", () => {
         size,
       );
 
-      expect(values.map((v) => [v.pattern, JSON.parse(v.text)])).toEqual([
+      expect(
+        values.map((v) => [v.pattern, JSON.parse(v.text) as unknown]),
+      ).toEqual([
         [0, { driver: { name: "a" } }],
         [1, { r: 1 }],
         [1, { r: 2 }],

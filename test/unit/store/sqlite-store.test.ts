@@ -21,7 +21,7 @@ describe("the SQLite store", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("merges a finding reported twice into one with the locations and sources unioned", async () => {
+  it("merges a finding reported twice, unioning locations and sources", async () => {
     const first = makeFinding("m");
     const second = makeFinding("m", {
       source: "trufflehog",
