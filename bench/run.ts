@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve as resolvePath } from "node:path";
 import { parseConfig } from "../src/config/load.js";
 import { TOKENS, createContainer, resolve } from "../src/container/index.js";
@@ -13,14 +15,18 @@ import type {
   ProbeResult,
   TargetAdapter,
 } from "../src/targets/types.js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { benchIngest } from "./ingest-bench.js";
 
 /**
  * `npm run bench`: the figures of PRODUCT.md §11 that a benchmark measures. It prints them and
  * asserts nothing: timings depend on the machine.
  */
+export interface ItsmCallsRow {
+  step: string;
+  calls: number;
+  perFinding: number;
+}
+
 /**
  * ServiceNow calls per finding from detection to closure (PRODUCT.md §11: at most 10), counted
  * by the simulator behind the real HTTP server while the real engine and adapter run. Calls are
@@ -210,12 +216,6 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(".closeloop-bench", { recursive: true, force: true });
-  }
-
-  export interface ItsmCallsRow {
-    step: string;
-    calls: number;
-    perFinding: number;
   }
 }
 

@@ -46,6 +46,7 @@ async function runPostgresScenario(ctx: DemoContext): Promise<DemoOutcome> {
     password: leaked.password,
     database: leaked.database,
   });
+  ctx.signal.throwIfAborted();
   const before = await loginOutcome(pg, leaked);
   report.step(
     "demo.postgres.started",
@@ -86,6 +87,7 @@ async function runPostgresScenario(ctx: DemoContext): Promise<DemoOutcome> {
     },
   );
 
+  ctx.signal.throwIfAborted();
   const snowPassword = randomBytes(18).toString("base64url");
   const servicenow = new ServiceNowSimulator({ password: snowPassword });
   const sandbox = await startSandboxServer({ port: 0, systems: [servicenow] });

@@ -1,5 +1,6 @@
 import { http } from "msw";
 import type { HttpHandler } from "msw";
+import { html } from "../page/html.js";
 import { makeIncident } from "./incidents.js";
 import type { GgIncident, IncidentSeed } from "./incidents.js";
 
@@ -20,12 +21,15 @@ export type GgFault =
   | { kind: "server-error" };
 
 export interface GitguardianSimulator {
+  readonly name: "gitguardian";
   readonly baseUrl: string;
   readonly incidents: GgIncident[];
   readonly requests: { path: string; query: Record<string, string> }[];
   readonly faults: GgFault[];
   handle(request: Request): Promise<Response | null>;
   handlers(): HttpHandler[];
+  /** Its part of the sandbox page (`startSandboxServer`). */
+  renderSection(): string;
 }
 
 const MAX_PER_PAGE = 100;
@@ -106,7 +110,33 @@ export function createGitguardianSimulator(
       async ({ request }) => (await handle(request)) ?? notFound(),
     ),
   ];
-  return { baseUrl: base, incidents, requests, faults, handle, handlers };
+  const renderSection = (): string =>
+    html`<section>
+      <h2>GitGuardian incidents (simulated)</h2>
+      <table>
+        <tr>
+          <th>incident</th>
+          <th>status</th>
+        </tr>
+        ${incidents.map(
+          (i) =>
+            html`<tr>
+              <td>${i.id}</td>
+              <td>${i.status}</td>
+            </tr>`,
+        )}
+      </table>
+    </section>`.toString();
+  return {
+    name: "gitguardian",
+    baseUrl: base,
+    incidents,
+    requests,
+    faults,
+    handle,
+    handlers,
+    renderSection,
+  };
 }
 
 // The real cursor is opaque base64 (`cD03Mjc%3D` = `p=727`); the sandbox keeps a page number.

@@ -1,5 +1,6 @@
 import { http } from "msw";
 import type { HttpHandler } from "msw";
+import { html } from "../page/html.js";
 import { makeAlert } from "./alerts.js";
 import type { AlertSeed, RestAlert } from "./alerts.js";
 import { badCredentials, faultResponse, json, notFound } from "./faults.js";
@@ -24,6 +25,7 @@ export interface SeenRequest {
 }
 
 export interface GithubAlertsSimulator {
+  readonly name: "github-alerts";
   readonly baseUrl: string;
   readonly alerts: RestAlert[];
   readonly requests: SeenRequest[];
@@ -31,6 +33,8 @@ export interface GithubAlertsSimulator {
   readonly faults: SimFault[];
   handle(request: Request): Promise<Response | null>;
   handlers(): HttpHandler[];
+  /** Its part of the sandbox page (`startSandboxServer`). */
+  renderSection(): string;
 }
 
 const MAX_PER_PAGE = 100;
@@ -134,7 +138,35 @@ export function createGithubAlertsSimulator(
       async ({ request }) => (await handle(request)) ?? notFound(),
     ),
   ];
-  return { baseUrl: base, alerts, requests, faults, handle, handlers };
+  const renderSection = (): string =>
+    html`<section>
+      <h2>GitHub secret scanning alerts (simulated)</h2>
+      <table>
+        <tr>
+          <th>alert</th>
+          <th>state</th>
+          <th>type</th>
+        </tr>
+        ${alerts.map(
+          (a) =>
+            html`<tr>
+              <td>${a.repository.full_name}#${a.number}</td>
+              <td>${a.state}</td>
+              <td>${String(a.secret_type)}</td>
+            </tr>`,
+        )}
+      </table>
+    </section>`.toString();
+  return {
+    name: "github-alerts",
+    baseUrl: base,
+    alerts,
+    requests,
+    faults,
+    handle,
+    handlers,
+    renderSection,
+  };
 }
 
 function present(alert: RestAlert, url: URL, withRepo: boolean): RestAlert {
