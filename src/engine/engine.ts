@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isCloseloopError } from "../domain/errors.js";
 import { isEndState } from "../domain/states.js";
+import type { FindingState } from "../domain/states.js";
+import type { TicketChange } from "../itsm/types.js";
 import { StateConflictError } from "../store/errors.js";
 import type { FindingRecord } from "../store/types.js";
 import { StepContext } from "./context.js";
@@ -18,6 +20,31 @@ const MAX_STEPS_PER_PASS = 16;
 const MAX_BATCHES_PER_PASS = 50;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_BATCH = 100;
+
+/** States in which the change has run (or is running) and its evidence is not attached yet. */
+const RAN_STATES = new Set<FindingState>([
+  "executing",
+  "verifying",
+  "evidence",
+  "still_valid",
+  "action_failed",
+]);
+
+/**
+ * The changed tickets that wake their findings: closeloop's own echo does not, so no update of
+ * its own ricochets back as a read (PRODUCT §11). This is safe because closeloop never writes to a
+ * ticket after asking for approval without reading the approval again afterwards (the blocked
+ * notes schedule that read): a person's change hidden under a later write of closeloop's is seen
+ * by that read. Before the request there is no approval to miss. An updater the ITSM does not
+ * name counts as a person.
+ */
+export function wakingIds(changed: {
+  ids: string[];
+  changes?: TicketChange[];
+}): string[] {
+  if (changed.changes === undefined) return changed.ids;
+  return changed.changes.filter((c) => c.byOwnUser !== true).map((c) => c.id);
+}
 
 /** The reconcile loop: every step is a recorded transition; the store is its only memory. */
 export class Engine {
@@ -74,7 +101,7 @@ export class Engine {
         );
         await store.recordTicketChanges(
           itsm.instance,
-          changed.ids,
+          wakingIds(changed),
           changed.cursor,
           ctx.now(),
         );
@@ -106,9 +133,15 @@ export class Engine {
       }
     }
 
+    let withoutEvidence = 0;
     for (const f of await store.listFindings()) {
       summary.states[f.state] = (summary.states[f.state] ?? 0) + 1;
+      if (this.#deps.metrics !== undefined && RAN_STATES.has(f.state)) {
+        const tickets = await store.listTickets(f.fingerprint, f.cycle);
+        withoutEvidence += tickets.filter((t) => t.lifecycle === "open").length;
+      }
     }
+    this.#deps.metrics?.openTicketsWithoutEvidence(withoutEvidence);
     return summary;
   }
 

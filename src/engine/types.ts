@@ -9,7 +9,7 @@ import type { ItsmAdapter, ItsmKind } from "../itsm/types.js";
 import type { Logger } from "../logging/logger.js";
 import type { TicketFieldsRenderer } from "../mapping/types.js";
 import type { Store } from "../store/types.js";
-import type { TargetAdapter } from "../targets/types.js";
+import type { ActionOutcome, TargetAdapter } from "../targets/types.js";
 
 /** What ingest hands the engine; structurally the same as ingest's own record. */
 export interface IngestRecord {
@@ -64,13 +64,30 @@ export interface EnginePolicy {
   batchSize?: number;
 }
 
+/** Where a finding's tickets go: the instances (the first is the approval source). */
+export interface EngineRoute {
+  itsm: string[];
+  /** The Jira project key for a Jira ticket, overriding the mapping's and the instance's. */
+  jiraProject?: string;
+}
+
+/** What the engine reports to `/metrics`; `Metrics` (src/http/metrics.ts) has this shape. */
+export interface EngineMetrics {
+  actionExecuted(target: string, outcome: ActionOutcome): void;
+  revocationVerified(detectedAt: string, verifiedAt: Date): void;
+  openTicketsWithoutEvidence(count: number): void;
+}
+
 export interface EngineDeps {
   store: Store;
   itsms: ItsmAdapter[];
   targets: TargetAdapter[];
   resolve: (finding: Finding) => Resolution;
-  /** ITSM instance ids the finding goes to; the first is the approval source. */
-  route: (finding: Finding, identity: Identity | null) => string[];
+  /** ITSM instance ids the finding goes to (the first is the approval source), or a full route. */
+  route: (
+    finding: Finding,
+    identity: Identity | null,
+  ) => string[] | EngineRoute;
   renderer: TicketFieldsRenderer;
   planText?: (plan: Plan) => string;
   custody: Custody;
@@ -79,6 +96,7 @@ export interface EngineDeps {
   logger: Logger;
   onStep?: (event: StepEvent) => void;
   policy: EnginePolicy;
+  metrics?: EngineMetrics;
 }
 
 export interface IngestSummary {

@@ -96,6 +96,26 @@ export interface CloseOutcome {
   notes: string;
 }
 
+/** A ticket of closeloop's that changed since a poll cursor, and who changed it last. */
+export interface TicketChange {
+  id: string;
+  /** Who made the latest update, in the ITSM's terms (user_name, accountId); absent: unknown. */
+  updatedBy?: string;
+  /** UTC ISO-8601 time of the latest update, where known. */
+  updatedAt?: string;
+  /**
+   * True only when the adapter knows the latest update is closeloop's own user's (its own echo);
+   * unknown counts as someone else's.
+   */
+  byOwnUser?: boolean;
+}
+
+/** A link from a ticket to a record elsewhere (the ServiceNow change a Jira task follows). */
+export interface TicketLink {
+  url: string;
+  title: string;
+}
+
 /** One ITSM instance. Every write is idempotent or guarded by a lookup; every read is raw values. */
 export interface ItsmAdapter {
   readonly kind: ItsmKind;
@@ -114,9 +134,12 @@ export interface ItsmAdapter {
   readStatus(ref: TicketRef): Promise<TicketStatus>;
   /**
    * Every ticket of closeloop's changed since the cursor, in one query per instance (polling shared
-   * across findings). Returns the ids and a new cursor.
+   * across findings). Returns the ids, the same tickets with their last updater where the ITSM
+   * says (`changes`), and a new cursor.
    */
   listChangedSince(
     cursor: string | null,
-  ): Promise<{ ids: string[]; cursor: string }>;
+  ): Promise<{ ids: string[]; changes?: TicketChange[]; cursor: string }>;
+  /** Links the ticket to a record elsewhere, at most once per URL; where the ITSM has links. */
+  linkTo?(ref: TicketRef, target: TicketLink): Promise<void>;
 }

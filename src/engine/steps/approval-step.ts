@@ -5,6 +5,8 @@ import type { StepContext, StepOutcome } from "../context.js";
 import { checkGate, type GateResult } from "../gate.js";
 import { ticketLost } from "./lost.js";
 
+const REREAD_AFTER_NOTE_MS = 5_000;
+
 export async function approvalSource(
   ctx: StepContext,
   record: FindingRecord,
@@ -105,6 +107,13 @@ export async function onGateBlocked(
           `blocked-${gate.block}-${reading.approvers.length}`,
           `closeloop will not act: ${gate.reason}.`,
         );
+        // The note's echo wakes nobody, so a person's change that landed between the read and
+        // the note would hide under it: read once more after every note (see `wakingIds`).
+        return {
+          kind: "wait",
+          dueAt: ctx.later(REREAD_AFTER_NOTE_MS),
+          reason: gate.reason,
+        };
       }
       return { kind: "wait", dueAt: null, reason: gate.reason };
     default:

@@ -100,6 +100,7 @@ export async function executeStep(
       });
     }
     const result: ActionResult = await target.execute(action, targetCtx);
+    ctx.deps.metrics?.actionExecuted(target.id, result.outcome);
     const failed = result.outcome === "failed";
     await store.completeIntent(
       key,

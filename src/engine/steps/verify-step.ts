@@ -71,6 +71,10 @@ export async function verifyStep(
     );
   switch (result.answer) {
     case "invalid": {
+      ctx.deps.metrics?.revocationVerified(
+        record.finding.detectedAt,
+        ctx.deps.clock(),
+      );
       await ctx.note(
         record,
         "verified",

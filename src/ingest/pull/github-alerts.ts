@@ -63,8 +63,9 @@ export async function fetchGithubAlert(
   const client = githubClient(source, deps);
   const [owner = "", repo = ""] = alert.repository.split("/");
   const query = source.hideSecret ? "?hide_secret=true" : "";
+  const path = `/repos/${seg(owner)}/${seg(repo)}/secret-scanning/alerts`;
   const { data } = await client.get(
-    `${root(source)}/repos/${seg(owner)}/${seg(repo)}/secret-scanning/alerts/${alert.number}${query}`,
+    `${root(source)}${path}/${alert.number}${query}`,
   );
   return toRecord(source, data, stamp(deps), { page: 1, index: 0 });
 }
@@ -139,7 +140,8 @@ function malformed(
   const fields = describeIssues(issues);
   return new PullError(
     "UNEXPECTED_RESPONSE",
-    `github-secret-scanning: page ${at.page} item ${at.index} is not an alert: ${fields.join("; ")}`,
+    `github-secret-scanning: page ${at.page} item ${at.index} is not an alert: ` +
+      fields.join("; "),
     { details: { source: "github-secret-scanning", ...at, fields } },
   );
 }

@@ -30,24 +30,26 @@ afterEach(async () => {
 
 /** The sandbox server on a free port; the simulators learn its URL once it listens. */
 async function sandbox() {
-  let github: GithubAlertsSimulator | undefined;
-  let gitguardian: GitguardianSimulator | undefined;
+  const sims: {
+    github?: GithubAlertsSimulator;
+    gitguardian?: GitguardianSimulator;
+  } = {};
   const server = await startSandboxServer({
     systems: [
       {
         name: "github-alerts",
-        handle: (r) => github?.handle(r) ?? Promise.resolve(null),
-        renderSection: () => github?.renderSection() ?? "",
+        handle: (r) => sims.github?.handle(r) ?? Promise.resolve(null),
+        renderSection: () => sims.github?.renderSection() ?? "",
       },
       {
         name: "gitguardian",
-        handle: (r) => gitguardian?.handle(r) ?? Promise.resolve(null),
-        renderSection: () => gitguardian?.renderSection() ?? "",
+        handle: (r) => sims.gitguardian?.handle(r) ?? Promise.resolve(null),
+        renderSection: () => sims.gitguardian?.renderSection() ?? "",
       },
     ],
   });
   closers.push(() => server.close());
-  github = createGithubAlertsSimulator({
+  const github = createGithubAlertsSimulator({
     baseUrl: `${server.url}/github`,
     token: GH_TOKEN,
     alerts: Array.from({ length: 120 }, (_, i) => ({
@@ -56,11 +58,13 @@ async function sandbox() {
       state: i % 10 === 0 ? ("resolved" as const) : ("open" as const),
     })),
   });
-  gitguardian = createGitguardianSimulator({
+  const gitguardian = createGitguardianSimulator({
     baseUrl: `${server.url}/gg`,
     token: GG_TOKEN,
     incidents: Array.from({ length: 45 }, (_, i) => ({ id: i + 1 })),
   });
+  sims.github = github;
+  sims.gitguardian = gitguardian;
   return { url: server.url, github, gitguardian };
 }
 
