@@ -136,9 +136,18 @@ export class StepContext {
     return output;
   }
 
-  /** A work note on every open ticket of the cycle, at most once per name. No secret goes in. */
-  async note(record: FindingRecord, name: string, text: string): Promise<void> {
+  /**
+   * A work note on every open ticket of the cycle (but the `except` instance's), at most once per
+   * name. No secret goes in.
+   */
+  async note(
+    record: FindingRecord,
+    name: string,
+    text: string,
+    except?: string,
+  ): Promise<void> {
     for (const ref of await this.openRefs(record)) {
+      if (ref.instance === except) continue;
       const key = `note:${record.fingerprint}:${record.cycle}:${ref.instance}:${name}`;
       await this.once(record, key, "note", async () => {
         await this.itsm(ref.instance).addNote(ref, text);

@@ -1,9 +1,9 @@
 /**
  * A byte-level splitter for large JSON documents: it finds the values at chosen paths (the elements
  * of a top-level array, `runs[].results[]` of SARIF, `Findings[]` of ASFF) and hands back each one
- * as a UTF-8 slice for `JSON.parse`. It tracks only strings, escapes and nesting, which is what
- * makes
- * it fast; the content of each emitted value is left to `JSON.parse` to validate.
+ * as a UTF-8 slice for `JSON.parse`. It tracks only strings, escapes and nesting; the content of
+ * each emitted value is left to `JSON.parse` to validate. `ArrayBatcher` (array-batcher.ts) avoids
+ * it on the fast path of a top-level array and falls back to it for anything unusual.
  */
 export const ANY_INDEX = "[]";
 export const ANY_KEY = "{}";
@@ -73,8 +73,32 @@ export class JsonSplitter {
   #keyParts: Buffer[] | null = null;
   #rootDone = false;
 
-  constructor(patterns: PathPattern[]) {
+  /** `resume`: start inside a top-level array, before element `index`, at byte `base`. */
+  constructor(
+    patterns: PathPattern[],
+    resume?: { base: number; index: number },
+  ) {
     this.#patterns = patterns;
+    if (resume === undefined) return;
+    this.rootType = "array";
+    this.#base = resume.base;
+    this.#frames.push({
+      isArray: true,
+      index: resume.index,
+      key: null,
+      wantKey: false,
+    });
+  }
+
+  /** Between two elements of the top-level array (or before its first), nothing half-read. */
+  get atArrayTop(): boolean {
+    const top = this.#frames[0];
+    return (
+      this.#frames.length === 1 &&
+      top?.isArray === true &&
+      !this.#inValue &&
+      this.#keyParts === null
+    );
   }
 
   push(chunk: Buffer): SplitValue[] {

@@ -66,6 +66,17 @@ export async function executeStep(
       return {};
     },
   );
+  // The other tickets (a Jira task following a ServiceNow change) show the step too.
+  const approvedBy = reading.approvers
+    .filter((a) => a.state === "approved")
+    .map((a) => a.userName ?? a.userId)
+    .join(", ");
+  await ctx.note(
+    record,
+    "work-started",
+    `closeloop: ${ref.key} approved by ${approvedBy}; work started on plan ${plan.hash}.`,
+    ref.instance,
+  );
   ctx.emit("work.started", record, { planHash: plan.hash }, ref);
 
   const targetCtx = {

@@ -3,6 +3,7 @@ import type { TicketDraft, TicketRef } from "../../itsm/types.js";
 import type { FindingRecord, TicketRecord } from "../../store/types.js";
 import { correlationIdFor, defaultPlanText } from "../correlation.js";
 import type { StepContext, StepOutcome } from "../context.js";
+import type { EngineRoute } from "../types.js";
 
 /** How long a lookup may miss a ticket an ambiguous create may have made (search-index lag). */
 const LOOKUP_LAG_MS = 60_000;
@@ -23,7 +24,7 @@ export async function plannedStep(
   ctx: StepContext,
   record: FindingRecord,
 ): Promise<StepOutcome> {
-  const instances = ctx.deps.route(record.finding, record.identity);
+  const instances = routeOf(ctx, record).itsm;
   if (instances.length === 0) {
     const reason = "no routing rule sends this finding to an ITSM";
     const moved = await ctx.move(record, "unresolved", { reason });
@@ -54,6 +55,11 @@ export async function plannedStep(
   });
 }
 
+function routeOf(ctx: StepContext, record: FindingRecord): EngineRoute {
+  const route = ctx.deps.route(record.finding, record.identity);
+  return Array.isArray(route) ? { itsm: route } : route;
+}
+
 function draftFor(
   ctx: StepContext,
   record: FindingRecord,
@@ -61,7 +67,7 @@ function draftFor(
 ): TicketDraft {
   const { plan, identity } = planOf(record);
   const planText = (ctx.deps.planText ?? defaultPlanText)(plan);
-  const fields = ctx.deps.renderer.render(ticket.itsm, {
+  const rendered = ctx.deps.renderer.render(ticket.itsm, {
     finding: record.finding,
     identity,
     plan,
@@ -69,6 +75,12 @@ function draftFor(
     correlationId: ticket.correlationId,
     owner: identity.owner ?? null,
   });
+  // A routing rule's Jira project is chosen per owner: it wins over the mapping's project.
+  const project = routeOf(ctx, record).jiraProject;
+  const fields =
+    ticket.itsm === "jira" && project !== undefined
+      ? { ...rendered, project }
+      : rendered;
   return {
     findingFingerprint: record.fingerprint,
     correlationId: ticket.correlationId,
@@ -137,6 +149,31 @@ async function openTicket(
   return ref;
 }
 
+/**
+ * Every other ticket links to the approval-source ticket where its ITSM has links (a Jira task
+ * following a ServiceNow change carries a remote link to it), once per ticket.
+ */
+async function linkToSource(
+  ctx: StepContext,
+  record: FindingRecord,
+  source: TicketRef,
+): Promise<void> {
+  if (source.url === undefined) return;
+  const target = {
+    url: source.url,
+    title: `${source.key}: the ${source.itsm} ticket this work is approved in`,
+  };
+  for (const ref of await ctx.openRefs(record)) {
+    const itsm = ctx.itsm(ref.instance);
+    if (ref.instance === source.instance || itsm.linkTo === undefined) continue;
+    const key = `ticket.link:${record.fingerprint}:${record.cycle}:${ref.instance}`;
+    await ctx.once(record, key, "ticket.link", async () => {
+      await itsm.linkTo?.(ref, target);
+      return { url: target.url };
+    });
+  }
+}
+
 /** ticketing → awaiting_approval: every routed ticket open, approval asked on the source. */
 export async function ticketingStep(
   ctx: StepContext,
@@ -170,6 +207,7 @@ export async function ticketingStep(
     );
   }
   const ref = source.ref;
+  await linkToSource(ctx, record, ref);
   await ctx.once(
     record,
     `approval.request:${record.fingerprint}:${record.cycle}`,

@@ -8,8 +8,10 @@ import type {
   EvidenceFile,
   ItsmAdapter,
   ItsmKind,
+  TicketChange,
   TicketDraft,
   TicketLifecycle,
+  TicketLink,
   TicketRef,
   TicketStatus,
 } from "../../../src/itsm/types.js";
@@ -30,7 +32,13 @@ export interface FakeTicket {
   closedWith: CloseOutcome | null;
   /** Change sequence number: what `listChangedSince` compares the cursor with. */
   changedSeq: number;
+  /** Who made the latest change: closeloop's own user or a person. */
+  updatedBy: string;
+  links: TicketLink[];
 }
+
+/** Who a person's change is attributed to in the change feed. */
+export const A_PERSON = "a-person";
 
 export interface FakeItsmOptions {
   kind?: ItsmKind;
@@ -60,6 +68,7 @@ export class FakeItsmCore implements ItsmAdapter {
   protected lookupLag: number;
   readonly #pendingReads: number;
   readonly #attachmentReads = new Map<string, number>();
+  readonly #before = new Map<string, () => void>();
 
   constructor(options: FakeItsmOptions = {}) {
     this.kind = options.kind ?? "servicenow";
@@ -78,6 +87,9 @@ export class FakeItsmCore implements ItsmAdapter {
     effect: () => T,
   ): Promise<T> {
     this.calls.push(ticketId === undefined ? { method } : { method, ticketId });
+    const hook = this.#before.get(method);
+    this.#before.delete(method);
+    hook?.();
     this.faults.check(method, "before");
     const result = effect();
     this.faults.check(method, "after");
@@ -92,9 +104,19 @@ export class FakeItsmCore implements ItsmAdapter {
     return t;
   }
 
-  protected touch(t: FakeTicket): void {
+  /** Runs `hook` once, right before the next call of `method` takes effect. */
+  beforeNext(method: string, hook: () => void): void {
+    this.#before.set(method, hook);
+  }
+
+  protected touch(t: FakeTicket, by: string = A_PERSON): void {
     this.#seq += 1;
     t.changedSeq = this.#seq;
+    t.updatedBy = by;
+  }
+
+  #own(t: FakeTicket): void {
+    this.touch(t, this.#ownUser);
   }
 
   findByCorrelation(correlationId: string): Promise<TicketRef | null> {
@@ -136,9 +158,11 @@ export class FakeItsmCore implements ItsmAdapter {
         attachments: [],
         closedWith: null,
         changedSeq: 0,
+        updatedBy: this.#ownUser,
+        links: [],
       };
       this.tickets.set(ref.id, t);
-      this.touch(t);
+      this.#own(t);
       return { ...ref };
     });
   }
@@ -147,7 +171,7 @@ export class FakeItsmCore implements ItsmAdapter {
     return this.#call("requestApproval", ref.id, () => {
       const t = this.#ticket(ref);
       if (t.approvalStatus === "not_requested") t.approvalStatus = "requested";
-      this.touch(t);
+      this.#own(t);
     });
   }
 
@@ -170,13 +194,17 @@ export class FakeItsmCore implements ItsmAdapter {
 
   startWork(ref: TicketRef): Promise<void> {
     return this.#call("startWork", ref.id, () => {
-      this.#ticket(ref).inImplementation = true;
+      const t = this.#ticket(ref);
+      t.inImplementation = true;
+      this.#own(t);
     });
   }
 
   addNote(ref: TicketRef, text: string): Promise<void> {
     return this.#call("addNote", ref.id, () => {
-      this.#ticket(ref).notes.push(text);
+      const t = this.#ticket(ref);
+      t.notes.push(text);
+      this.#own(t);
     });
   }
 
@@ -193,6 +221,7 @@ export class FakeItsmCore implements ItsmAdapter {
         bytes: Buffer.from(file.bytes),
       };
       t.attachments.push(att);
+      this.#own(t);
       const { bytes: _bytes, ...out } = att;
       return out;
     });
@@ -215,7 +244,7 @@ export class FakeItsmCore implements ItsmAdapter {
       const t = this.#ticket(ref);
       t.lifecycle = "closed";
       t.closedWith = outcome;
-      this.touch(t);
+      this.#own(t);
     });
   }
 
@@ -230,13 +259,27 @@ export class FakeItsmCore implements ItsmAdapter {
 
   listChangedSince(
     cursor: string | null,
-  ): Promise<{ ids: string[]; cursor: string }> {
+  ): Promise<{ ids: string[]; changes: TicketChange[]; cursor: string }> {
     return this.#call("listChangedSince", undefined, () => {
       const since = cursor === null ? 0 : Number(cursor);
-      const ids = [...this.tickets.values()]
+      const changes = [...this.tickets.values()]
         .filter((t) => t.changedSeq > since)
-        .map((t) => t.ref.id);
-      return { ids, cursor: String(this.#seq) };
+        .map((t) => ({
+          id: t.ref.id,
+          updatedBy: t.updatedBy,
+          byOwnUser: t.updatedBy === this.#ownUser,
+        }));
+      const ids = changes.map((c) => c.id);
+      return { ids, changes, cursor: String(this.#seq) };
+    });
+  }
+
+  linkTo(ref: TicketRef, target: TicketLink): Promise<void> {
+    return this.#call("linkTo", ref.id, () => {
+      const t = this.#ticket(ref);
+      if (t.links.some((l) => l.url === target.url)) return;
+      t.links.push({ ...target });
+      this.#own(t);
     });
   }
 }

@@ -1,0 +1,224 @@
+import { ANY_INDEX, JsonSplitter } from "./json-splitter.js";
+import type { PathPattern, PathStep, RootType } from "./json-splitter.js";
+import { parseJson } from "./report-errors.js";
+
+/** The items found in one chunk; values are parsed (or validated) in order, on demand. */
+export interface SplitBatch {
+  readonly length: number;
+  value(k: number): unknown;
+  pattern(k: number): number;
+  path(k: number): PathStep[];
+  /** Byte offset of item k in the file: for error reports (may rescan the batch). */
+  offset(k: number): number;
+}
+
+const OPEN_ARR = 0x5b;
+const CLOSE_ARR = 0x5d;
+const CLOSE_OBJ = 0x7d;
+const COMMA = 0x2c;
+
+/**
+ * Splits a JSON document into items. For a top-level array of objects (gitleaks, and any format
+ * whose only pattern is `[[]]`) it guesses that the last `}` of the buffered bytes ends an element
+ * and lets one `JSON.parse("[" + bytes + "]")` check the guess: tokenising is deterministic, so a
+ * prefix that parses as a list of values ends exactly on an element. A failed guess (an element
+ * longer than the buffer, a syntax error, lenient input) falls back to the exact `JsonSplitter`
+ * from the same byte, which gives the same items and errors as it always did.
+ */
+export class ArrayBatcher {
+  readonly #patterns: PathPattern[];
+  #mode: "prelude" | "fast" | "exact";
+  #exact: JsonSplitter | null = null;
+  #pending: Buffer = Buffer.alloc(0);
+  /** Byte offset of #pending[0] in the file. */
+  #pendingBase = 0;
+  #index = 0;
+
+  constructor(patterns: PathPattern[]) {
+    this.#patterns = patterns;
+    const rootArray = patterns.length === 1 && isRootArray(patterns[0]);
+    this.#mode = rootArray ? "prelude" : "exact";
+    if (!rootArray) this.#exact = new JsonSplitter(patterns);
+  }
+
+  get rootType(): RootType | undefined {
+    if (this.#exact) return this.#exact.rootType;
+    return this.#mode === "fast" ? "array" : undefined;
+  }
+
+  get rootKeys(): string[] {
+    return this.#exact?.rootKeys ?? [];
+  }
+
+  push(chunk: Buffer): SplitBatch {
+    if (this.#exact) return this.#pushExact(chunk);
+    const pending =
+      this.#pending.length === 0
+        ? chunk
+        : Buffer.concat([this.#pending, chunk]);
+    this.#pending = pending;
+    if (this.#mode === "prelude") return this.#prelude();
+    return this.#pushFast();
+  }
+
+  /** Items left at the end (only lenient or broken input has any); throws on a truncated file. */
+  end(): SplitBatch {
+    let last: SplitBatch = EMPTY;
+    if (this.#mode === "prelude" && this.#exact === null) {
+      this.#exact = new JsonSplitter(this.#patterns);
+      last = this.#pushExact(this.#pending);
+    } else if (this.#exact === null && !isArrayClose(this.#pending)) {
+      last = this.#toExact(this.#pending);
+    }
+    if (this.#exact) this.#exact.end();
+    return last;
+  }
+
+  #prelude(): SplitBatch {
+    const pending = this.#pending;
+    let i = 0;
+    while (i < pending.length && isSpace(pending[i] as number)) i++;
+    if (i === pending.length) return EMPTY;
+    if (pending[i] !== OPEN_ARR) {
+      this.#pending = Buffer.alloc(0);
+      this.#exact = new JsonSplitter(this.#patterns);
+      return this.#pushExact(pending);
+    }
+    this.#mode = "fast";
+    this.#pending = pending.subarray(i + 1);
+    this.#pendingBase += i + 1;
+    return this.#pushFast();
+  }
+
+  #pushFast(): SplitBatch {
+    const pending = this.#pending;
+    const cut = pending.lastIndexOf(CLOSE_OBJ);
+    if (cut < 0) return this.#toExact(pending);
+    let start = 0;
+    while (start < cut && isSpace(pending[start] as number)) start++;
+    if (this.#index > 0 && pending[start] === COMMA) start++;
+
+    let values: unknown;
+    try {
+      values = JSON.parse(`[${pending.toString("utf8", start, cut + 1)}]`);
+    } catch {
+      return this.#toExact(pending);
+    }
+    const batch = new ParsedBatch(
+      values as unknown[],
+      this.#index,
+      pending.subarray(start, cut + 1),
+      this.#pendingBase + start,
+      this.#patterns,
+    );
+    this.#index += batch.length;
+    this.#pending = pending.subarray(cut + 1);
+    this.#pendingBase += cut + 1;
+    return batch;
+  }
+
+  #toExact(bytes: Buffer): SplitBatch {
+    this.#exact = new JsonSplitter(this.#patterns, {
+      base: this.#pendingBase,
+      index: this.#index,
+    });
+    this.#pending = Buffer.alloc(0);
+    return this.#pushExact(bytes);
+  }
+
+  #pushExact(chunk: Buffer): SplitBatch {
+    const exact = this.#exact as JsonSplitter;
+    const batch = new TextBatch(exact.push(chunk));
+    this.#pendingBase += chunk.length;
+    this.#index += batch.length;
+    // Back to the fast path once the odd element is behind us.
+    if (this.#mode === "fast" && exact.atArrayTop) this.#exact = null;
+    return batch;
+  }
+}
+
+class TextBatch implements SplitBatch {
+  constructor(
+    private readonly values: {
+      pattern: number;
+      path: PathStep[];
+      text: string;
+      offset: number;
+    }[],
+  ) {}
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  value(k: number): unknown {
+    const v = this.values[k];
+    return v === undefined ? undefined : parseJson(v.text, v.offset);
+  }
+
+  pattern(k: number): number {
+    return this.values[k]?.pattern ?? 0;
+  }
+
+  path(k: number): PathStep[] {
+    return this.values[k]?.path ?? [];
+  }
+
+  offset(k: number): number {
+    return this.values[k]?.offset ?? -1;
+  }
+}
+
+class ParsedBatch implements SplitBatch {
+  constructor(
+    private readonly values: unknown[],
+    private readonly first: number,
+    private readonly bytes: Buffer,
+    private readonly base: number,
+    private readonly patterns: PathPattern[],
+  ) {}
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  value(k: number): unknown {
+    return this.values[k];
+  }
+
+  pattern(): number {
+    return 0;
+  }
+
+  path(k: number): PathStep[] {
+    return [this.first + k];
+  }
+
+  offset(k: number): number {
+    const resumed = new JsonSplitter(this.patterns, {
+      base: this.base,
+      index: this.first,
+    });
+    return resumed.push(this.bytes)[k]?.offset ?? this.base;
+  }
+}
+
+const EMPTY: SplitBatch = new TextBatch([]);
+
+function isRootArray(pattern: PathPattern | undefined): boolean {
+  return pattern?.length === 1 && pattern[0] === ANY_INDEX;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Whitespace, one `]`, whitespace: the well-formed end of the top-level array. */
+function isArrayClose(bytes: Buffer): boolean {
+  let i = 0;
+  while (i < bytes.length && isSpace(bytes[i] as number)) i++;
+  if (bytes[i] !== CLOSE_ARR) return false;
+  i++;
+  while (i < bytes.length && isSpace(bytes[i] as number)) i++;
+  return i === bytes.length;
+}
