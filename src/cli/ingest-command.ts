@@ -4,6 +4,7 @@ import { collectFindings } from "../ingest/index.js";
 import { findingToDryRunJson } from "../ingest/index.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
 import { withCloseloop } from "./container.js";
+import { findSource, pullSource } from "./daemon/pull-source.js";
 import { InputError } from "../domain/errors.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
@@ -47,6 +48,7 @@ interface IngestOptions {
   dryRun: boolean;
   json: boolean;
   sourceRoot?: string;
+  source?: string;
   config?: string;
 }
 
@@ -57,8 +59,14 @@ export function registerIngestCommand(
 ): void {
   program
     .command("ingest")
-    .description("read a scanner report and store its findings")
-    .argument("<file>", "the report (gitleaks, TruffleHog, SARIF, ggshield, …)")
+    .description(
+      "read a scanner report, or pull a configured source once, and store its findings",
+    )
+    .argument(
+      "[file]",
+      "the report (gitleaks, TruffleHog, SARIF, ggshield, …); omit with --source",
+    )
+    .option("--source <id>", "pull this configured source (sources[].id) once")
     .option("--format <name>", "the report format, when detection cannot tell")
     .option("--dry-run", "print the normalised findings; store nothing", false)
     .option("--json", "one JSON object a line", false)
@@ -67,7 +75,23 @@ export function registerIngestCommand(
       "the directory the report paths are relative to (lets masked SARIF be read back)",
     )
     .option("--config <file>", "configuration file")
-    .action(async (file: string, options: IngestOptions) => {
+    .action(async (file: string | undefined, options: IngestOptions) => {
+      if (options.source !== undefined) {
+        if (file !== undefined || options.dryRun) {
+          throw new InputError(
+            "BAD_OPTION",
+            "--source pulls a configured source: give it without a FILE and without --dry-run",
+          );
+        }
+        await ingestSource(io, options.source, options);
+        return;
+      }
+      if (file === undefined) {
+        throw new InputError(
+          "BAD_OPTION",
+          "give a report FILE, or --source ID to pull a configured source",
+        );
+      }
       const readOptions: ReadOptions = {};
       if (options.format !== undefined) {
         readOptions.format = parseFormat(options.format);
@@ -102,6 +126,31 @@ export function registerIngestCommand(
           `${summary.regressions} regression(s)`,
       );
     });
+}
+
+async function ingestSource(
+  io: CliIo,
+  id: string,
+  options: IngestOptions,
+): Promise<void> {
+  const configPath = configPathFrom(options.config, io.env);
+  const pull = await withCloseloop(configPath, io, (closeloop) =>
+    pullSource(closeloop, findSource(closeloop.config.sources, id), io.env),
+  );
+  if (options.json) {
+    writeJsonLine(io, {
+      source: pull.source,
+      records: pull.records,
+      ...pull.summary,
+    });
+    return;
+  }
+  const { added, updated, regressions } = pull.summary;
+  writeLine(
+    (t) => io.out(t),
+    `${id}: ${pull.records} finding(s); ${added} new, ${updated} updated, ` +
+      `${regressions} regression(s)`,
+  );
 }
 
 function printDryRun(

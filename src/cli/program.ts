@@ -6,6 +6,8 @@ import { describeError, exitCodeFor } from "./exit-code.js";
 import { registerIngestCommand } from "./ingest-command.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { writeLine } from "./io.js";
+import { registerPauseCommands } from "./pause-command.js";
+import { registerPlanCommand } from "./plan-command.js";
 import { registerRunCommand } from "./run-command.js";
 import { registerSandboxCommand } from "./sandbox-command.js";
 import { registerStatusCommand } from "./status-command.js";
@@ -30,6 +32,8 @@ export function buildProgram(io: CliIo, outcome: CliOutcome): Command {
   registerRunCommand(program, io, outcome);
   registerIngestCommand(program, io, outcome);
   registerStatusCommand(program, io, outcome);
+  registerPlanCommand(program, io, outcome);
+  registerPauseCommands(program, io, outcome);
   registerDemoCommand(program, io, outcome);
   registerSandboxCommand(program, io, outcome);
   registerEvidenceCommand(program, io, outcome);

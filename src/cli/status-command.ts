@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { PauseState } from "../container/index.js";
 import type { FindingStatusRow } from "../engine/types.js";
 import { withCloseloop } from "./container.js";
 import type { CliIo, CliOutcome } from "./io.js";
@@ -15,16 +16,25 @@ export function registerStatusCommand(
     .option("--json", "one JSON object a finding, a line", false)
     .option("--config <file>", "configuration file")
     .action(async (options: { json: boolean; config?: string }) => {
-      const rows = await withCloseloop(
+      const { rows, paused } = await withCloseloop(
         configPathFrom(options.config, io.env),
         io,
-        (closeloop) => closeloop.engine.status(),
+        async (closeloop) => ({
+          rows: await closeloop.engine.status(),
+          paused: closeloop.pause.state(),
+        }),
       );
 
       if (options.json) {
-        for (const row of rows) writeJsonLine(io, row);
+        // Rows stay one finding a line; the pause shows on each (nothing of it runs).
+        const flag = paused === null ? {} : { paused: true };
+        for (const row of rows) writeJsonLine(io, { ...row, ...flag });
+        if (paused !== null && rows.length === 0) {
+          writeLine((t) => io.err(t), pausedLine(paused));
+        }
         return;
       }
+      if (paused !== null) writeLine((t) => io.out(t), pausedLine(paused));
       if (rows.length === 0) {
         writeLine((t) => io.out(t), "no findings yet (closeloop ingest FILE)");
         return;
@@ -32,6 +42,11 @@ export function registerStatusCommand(
       for (const line of formatStatusTable(rows))
         writeLine((t) => io.out(t), line);
     });
+}
+
+function pausedLine(paused: PauseState): string {
+  const why = paused.reason === null ? "" : ` (${paused.reason})`;
+  return `execution: paused since ${paused.since}${why}; closeloop resume lifts it`;
 }
 
 /** A plain table: fingerprint, state, tickets, last step (with its time) and reason. */

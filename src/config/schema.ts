@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { secretRefSchema } from "./secret-ref.js";
+import { sourceConfigSchema } from "./sources.js";
+import { webhooksConfigSchema } from "./webhooks.js";
 import {
   itsmInstanceSchema,
   ownershipConfigSchema,
@@ -30,8 +32,8 @@ export const httpConfigSchema = z
   .object({
     host: z.string().min(1).default("127.0.0.1"),
     port: z.number().int().min(0).max(65_535).default(8080),
-    /** Webhook receivers: each ITSM adapter that takes webhooks reads its own entry. */
-    webhooks: z.record(z.string(), z.unknown()).optional(),
+    /** Webhook receivers `closeloop run` mounts; polling stays the fallback. */
+    webhooks: webhooksConfigSchema.optional(),
   })
   .strict();
 
@@ -87,6 +89,8 @@ export const configSchema = z
     http: httpConfigSchema.prefault({}),
     itsm: z.array(itsmInstanceSchema).min(1),
     targets: z.array(targetSchema).default([]),
+    /** Finding APIs pulled by `closeloop run` and `closeloop ingest --source ID`. */
+    sources: z.array(sourceConfigSchema).default([]),
     routing: routingConfigSchema,
     ownership: ownershipConfigSchema,
     policy: policyConfigSchema.prefault({}),
@@ -96,6 +100,8 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     uniqueIds(config.itsm, ["itsm"], ctx);
     uniqueIds(config.targets, ["targets"], ctx);
+    uniqueIds(config.sources, ["sources"], ctx);
+    checkWebhooks(config, ctx);
 
     const known = new Set(config.itsm.map((instance) => instance.id));
     const refs: [string[], (string | number)[]][] = [
@@ -118,6 +124,41 @@ export const configSchema = z
       });
     }
   });
+
+/** Webhooks name configured ITSM instances and, for GitHub, a configured GitHub alerts source. */
+function checkWebhooks(
+  config: {
+    itsm: readonly { id: string }[];
+    sources: readonly { id: string; kind: string }[];
+    http: { webhooks?: z.output<typeof webhooksConfigSchema> | undefined };
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const webhooks = config.http.webhooks;
+  if (webhooks === undefined) return;
+  const known = config.itsm.map((instance) => instance.id);
+  for (const id of Object.keys(webhooks.itsm)) {
+    if (known.includes(id)) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: ["http", "webhooks", "itsm", id],
+      message: `unknown ITSM instance "${id}"; configured: ${known.join(", ")}`,
+    });
+  }
+  const source = webhooks.github?.source;
+  if (source === undefined) return;
+  const github = config.sources
+    .filter((s) => s.kind === "github-secret-scanning")
+    .map((s) => s.id);
+  if (github.includes(source)) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["http", "webhooks", "github", "source"],
+    message:
+      `no github-secret-scanning source "${source}" in sources; ` +
+      `configured: ${github.join(", ") || "none"}`,
+  });
+}
 
 function uniqueIds(
   items: readonly { id: string }[],
@@ -142,3 +183,4 @@ export type ConfigInput = z.input<typeof configSchema>;
 export type RoutingConfig = Config["routing"];
 export type RoutingRule = Config["routing"]["rules"][number];
 export type PolicyConfig = Config["policy"];
+export type SourceEntry = Config["sources"][number];

@@ -17,7 +17,25 @@ const itsmSchemas = [servicenowInstanceSchema, jiraInstanceSchema] as const;
 /** Ownership rules (CODEOWNERS, globs, a default owner), read by the identity resolver. */
 export const ownershipConfigSchema = ownershipSchema.prefault({});
 
-const match = { match: targetMatchSchema.optional() };
+/**
+ * What closeloop itself reads around every target, beside the adapter's own settings: which
+ * findings it claims, and the guard every action passes (a concurrency limit, a circuit breaker).
+ */
+export const targetGuardSchema = z
+  .object({
+    /** Consecutive failed actions that stop sending actions to the target for a while. */
+    failureThreshold: z.number().int().min(1).default(5),
+    /** How long the breaker stays open before one trial action is let through. */
+    resetAfterMs: z.number().int().min(1_000).default(60_000),
+  })
+  .strict();
+
+const match = {
+  match: targetMatchSchema.optional(),
+  /** Actions running at once against this target. */
+  concurrency: z.number().int().min(1).max(64).default(1),
+  breaker: targetGuardSchema.prefault({}),
+};
 
 const targetSchemas = [
   postgresTargetSchema.extend(match),

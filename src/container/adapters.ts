@@ -1,4 +1,5 @@
 import type { ItsmInstanceConfig, TargetConfig } from "../config/systems.js";
+import type { ItsmRequestMetrics } from "../itsm/http/index.js";
 import { createJiraAdapter } from "../itsm/jira/index.js";
 import { createServiceNowAdapter } from "../itsm/servicenow/index.js";
 import type { ItsmAdapter } from "../itsm/types.js";
@@ -16,6 +17,8 @@ export interface AdapterDeps {
   env: NodeJS.ProcessEnv;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** ITSM adapters count their HTTP requests here; targets ignore it. */
+  metrics?: ItsmRequestMetrics;
 }
 
 type ByKind<U extends { kind: string }, R> = {
@@ -31,19 +34,23 @@ const ITSM_FACTORIES: ByKind<ItsmInstanceConfig, ItsmAdapter> = {
   jira: (config, deps) => createJiraAdapter(config, deps),
 };
 
-// `match` belongs to the identity resolver; each target parses its own settings strictly.
+// `match`, `concurrency` and `breaker` are closeloop's own (identity resolver, guard); each target
+// parses its own settings strictly.
 const TARGET_FACTORIES: ByKind<TargetConfig, TargetAdapter> = {
-  postgres: ({ match: _match, ...config }, deps) =>
-    createPostgresTarget(config, deps),
-  "aws-iam": ({ match: _match, ...config }, deps) =>
-    createAwsIamTarget(config, deps),
-  github: ({ match: _match, ...config }, deps) =>
-    createGithubTarget(config, deps),
-  salesforce: ({ match: _match, ...config }, deps) =>
-    createSalesforceTarget(config, deps),
-  runbook: ({ match: _match, ...config }, deps) =>
-    createRunbookTarget(config, deps),
+  postgres: (config, deps) => createPostgresTarget(own(config), deps),
+  "aws-iam": (config, deps) => createAwsIamTarget(own(config), deps),
+  github: (config, deps) => createGithubTarget(own(config), deps),
+  salesforce: (config, deps) => createSalesforceTarget(own(config), deps),
+  runbook: (config, deps) => createRunbookTarget(own(config), deps),
 };
+
+/** A target's configuration without the fields closeloop reads around every target. */
+function own<
+  T extends { match?: unknown; concurrency: number; breaker: unknown },
+>(config: T): Omit<T, "match" | "concurrency" | "breaker"> {
+  const { match: _match, concurrency: _c, breaker: _b, ...rest } = config;
+  return rest;
+}
 
 export function createItsmAdapter(
   config: ItsmInstanceConfig,

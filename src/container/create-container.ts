@@ -2,7 +2,7 @@
 import "reflect-metadata";
 import { container as rootContainer, instanceCachingFactory } from "tsyringe";
 import type { DependencyContainer } from "tsyringe";
-import { routeFinding } from "../config/routing.js";
+import { routeFor } from "../config/routing.js";
 import type { Config } from "../config/schema.js";
 import { resolveConfigSecrets } from "../config/secrets.js";
 import { resolveSecretRef } from "../config/secret-ref.js";
@@ -21,7 +21,9 @@ import { createWinstonLogger } from "../logging/winston-logger.js";
 import { renderPlanText } from "../mapping/plan-text.js";
 import { createMappingRenderer } from "../mapping/renderer.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
+import { guardTarget } from "../targets/guard/index.js";
 import { createItsmAdapter, createTargetAdapter } from "./adapters.js";
+import { FilePause } from "./pause.js";
 import { TOKENS, type Token } from "./tokens.js";
 
 export interface ContainerDeps {
@@ -115,6 +117,7 @@ export function createContainer(
       logger: get(TOKENS.logger),
       env: deps.env,
       now: get(TOKENS.clock),
+      metrics: get(TOKENS.metrics),
     };
     const health = get(TOKENS.health);
     return config.itsm.map((instance) => {
@@ -125,14 +128,25 @@ export function createContainer(
       return adapter;
     });
   });
+  provide(
+    c,
+    TOKENS.pause,
+    () => new FilePause(config.dataDir, get(TOKENS.clock)),
+  );
   provide(c, TOKENS.targetAdapters, () => {
     const adapterDeps = {
       logger: get(TOKENS.logger),
       env: deps.env,
       now: get(TOKENS.clock),
     };
+    const pause = get(TOKENS.pause);
     return config.targets.map((target) =>
-      createTargetAdapter(target, adapterDeps),
+      guardTarget(createTargetAdapter(target, adapterDeps), {
+        maxConcurrent: target.concurrency,
+        breaker: target.breaker,
+        pause,
+        now: get(TOKENS.clock),
+      }),
     );
   });
 
@@ -150,7 +164,8 @@ export function createContainer(
       return { ok: true, identity: { ...resolution.identity, owner } };
     };
   });
-  provide(c, TOKENS.route, () => routeFinding(config.routing));
+  // The whole route: a rule's Jira project travels with it to the Jira ticket's draft.
+  provide(c, TOKENS.route, () => routeFor(config.routing));
 
   provide(
     c,
@@ -169,6 +184,7 @@ export function createContainer(
         clock: get(TOKENS.clock),
         logger: get(TOKENS.logger),
         onStep: get(TOKENS.onStep),
+        metrics: get(TOKENS.metrics),
         policy: {
           ticketLostPolicy: config.policy.ticketLost,
           ...(config.policy.allowedApprovalGroups === undefined

@@ -6,3 +6,5 @@ export { createItsmAdapter, createTargetAdapter } from "./adapters.js";
 export type { AdapterDeps } from "./adapters.js";
 export { TOKENS } from "./tokens.js";
 export type { Token } from "./tokens.js";
+export { FilePause } from "./pause.js";
+export type { PauseState } from "./pause.js";

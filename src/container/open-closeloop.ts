@@ -10,6 +10,7 @@ import {
   resolve,
   type ContainerDeps,
 } from "./create-container.js";
+import type { FilePause } from "./pause.js";
 import { TOKENS } from "./tokens.js";
 
 export interface Closeloop {
@@ -20,6 +21,8 @@ export interface Closeloop {
   logger: Logger;
   metrics: Metrics;
   health: HealthTracker;
+  /** The global stop switch every target action reads. */
+  pause: FilePause;
   close(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function openCloseloop(
     logger: resolve(container, TOKENS.logger),
     metrics: resolve(container, TOKENS.metrics),
     health: resolve(container, TOKENS.health),
+    pause: resolve(container, TOKENS.pause),
     close: async () => {
       await store.close();
       await container.dispose();

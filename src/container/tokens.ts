@@ -4,7 +4,7 @@ import type { Custody } from "../custody/custody.js";
 import type { Finding } from "../domain/finding.js";
 import type { Identity, Resolution } from "../domain/identity.js";
 import type { Engine } from "../engine/engine.js";
-import type { StepEvent } from "../engine/types.js";
+import type { EngineRoute, StepEvent } from "../engine/types.js";
 import type { EvidenceSigner } from "../evidence/signer.js";
 import type { HealthTracker } from "../http/health.js";
 import type { Metrics } from "../http/metrics.js";
@@ -14,6 +14,7 @@ import type { RedactionSet } from "../logging/redaction-set.js";
 import type { TicketFieldsRenderer } from "../mapping/types.js";
 import type { Store } from "../store/types.js";
 import type { TargetAdapter } from "../targets/types.js";
+import type { FilePause } from "./pause.js";
 
 /**
  * A tsyringe token that remembers the type it resolves to. tsyringe's own `InjectionToken` for a
@@ -37,10 +38,14 @@ export const TOKENS = {
   evidenceSigner: token<EvidenceSigner>("evidenceSigner"),
   mappingRenderer: token<TicketFieldsRenderer>("mappingRenderer"),
   itsmAdapters: token<ItsmAdapter[]>("itsmAdapters"),
+  pause: token<FilePause>("pause"),
+  /** Every target wrapped in its guard (pause, concurrency, circuit breaker). */
   targetAdapters: token<TargetAdapter[]>("targetAdapters"),
   resolveIdentity: token<(finding: Finding) => Resolution>("resolveIdentity"),
   route:
-    token<(finding: Finding, identity: Identity | null) => string[]>("route"),
+    token<
+      (finding: Finding, identity: Identity | null) => string[] | EngineRoute
+    >("route"),
   onStep: token<(event: StepEvent) => void>("onStep"),
   engine: token<Engine>("engine"),
 } as const;

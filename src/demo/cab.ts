@@ -37,3 +37,31 @@ export async function decideAsCab(decision: CabDecision): Promise<void> {
     { details: { status: response.status } },
   );
 }
+
+/**
+ * An approver answering a Jira Service Management approval on the sandbox page: the form POST a
+ * person's browser sends. closeloop's own account can never answer it (the simulator refuses).
+ */
+export async function approveInJsm(
+  sandboxUrl: string,
+  issueId: string,
+  approver: string,
+): Promise<void> {
+  const url = new URL(
+    `/sandbox/jira/issues/${encodeURIComponent(issueId)}/approval`,
+    sandboxUrl,
+  );
+  const form = new URLSearchParams({ approver, decision: "approve" });
+
+  const response = await axios.post(url.toString(), form.toString(), {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    maxRedirects: 0,
+    validateStatus: () => true,
+  });
+  if (response.status >= 200 && response.status < 400) return;
+  throw new CloseloopError(
+    "DEMO_JSM_DECISION_FAILED",
+    `the sandbox refused ${approver}'s approval of issue ${issueId}: HTTP ${response.status}`,
+    { details: { status: response.status } },
+  );
+}

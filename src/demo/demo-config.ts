@@ -4,29 +4,27 @@ import { parseDocument } from "yaml";
 import { parseConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 
-export interface DemoRuntime {
-  servicenowUrl: string;
-  postgresPort: number;
-  dataDir: string;
-}
-
+/** The postgres scenario's; the others have `config/demo-<scenario>.yaml`. */
 export const DEMO_CONFIG_FILE = join("config", "demo.yaml");
 
+/** A value only known while the demo runs, and where it goes in the YAML document. */
+export type ConfigSetting = [path: (string | number)[], value: unknown];
+
 /**
- * config/demo.yaml with what only exists while the demo runs (ports, the data directory), then
- * validated like any configuration file. Secrets stay references, resolved from `env`.
+ * One scenario's configuration file (`config/demo-<scenario>.yaml`) with the runtime values set
+ * at their paths, validated like any configuration file. Setting paths that the file does not
+ * hold is a mistake in the scenario, and the schema says so.
  */
-export function loadDemoConfig(
+export function loadScenarioConfig(
   packageRoot: string,
+  file: string,
   env: NodeJS.ProcessEnv,
-  runtime: DemoRuntime,
+  settings: ConfigSetting[],
 ): Config {
-  const path = join(packageRoot, DEMO_CONFIG_FILE);
+  const path = join(packageRoot, file);
   const document = parseDocument(readFileSync(path, "utf8"));
 
-  document.set("dataDir", runtime.dataDir);
-  document.setIn(["itsm", 0, "baseUrl"], runtime.servicenowUrl);
-  document.setIn(["targets", 0, "port"], runtime.postgresPort);
+  for (const [at, value] of settings) document.setIn(at, value);
 
   return parseConfig(document.toString(), path, env, {
     baseDir: dirname(path),

@@ -21,16 +21,21 @@ export function describeStep(event: StepEvent): {
   };
   return {
     event: event.name,
-    text: textOf(event, ticket ?? "the ticket"),
+    text: textOf(event, ticket ?? "the ticket", systemOf(event)),
     fields,
   };
+}
+
+/** Where the ticket lives, as a person names it. */
+function systemOf(event: StepEvent): string {
+  return event.ticket?.itsm === "jira" ? "Jira" : "ServiceNow";
 }
 
 function list(value: unknown): string {
   return Array.isArray(value) ? value.map(String).join(", ") : "?";
 }
 
-function textOf(event: StepEvent, ticket: string): string {
+function textOf(event: StepEvent, ticket: string, system: string): string {
   const d = event.detail;
   const str = (key: string): string => {
     const value = d[key];
@@ -46,17 +51,19 @@ function textOf(event: StepEvent, ticket: string): string {
     case "plan.created":
       return `planned ${list(d.actions)} (plan hash ${str("planHash").slice(0, 12)}…)`;
     case "ticket.created":
-      return `opened change ${ticket} in ServiceNow`;
+      return system === "Jira"
+        ? `opened issue ${ticket} in Jira`
+        : `opened change ${ticket} in ServiceNow`;
     case "approval.requested":
-      return `asked the CAB to approve ${ticket}; waiting for a person`;
+      return `asked for approval of ${ticket} in ${system}; waiting for a person`;
     case "work.started":
       return `${ticket} approved by someone else, plan hash matches: moved to Implement`;
     case "approval.read":
-      return `read the approval of ${ticket} back from ServiceNow: ${list(d.approvers)}`;
+      return `read the approval of ${ticket} back from ${system}: ${list(d.approvers)}`;
     case "action.executed":
       return `action ${str("actionId")}: ${str("resultCode").toLowerCase().replace(/_/g, " ")} (${str("outcome")})`;
     case "verification.answered":
-      return `probed the target with the leaked password: ${str("answer")} (${list(d.checks)})`;
+      return `probed the target with the leaked credential: ${str("answer")} (${list(d.checks)})`;
     case "evidence.attached":
       return `attached the signed evidence to ${ticket} and read it back (sha256 ${str("sha256").slice(0, 16)}…)`;
     case "ticket.closed":

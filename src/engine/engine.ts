@@ -3,9 +3,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isCloseloopError } from "../domain/errors.js";
 import { isEndState } from "../domain/states.js";
 import type { FindingState } from "../domain/states.js";
-import type { TicketChange } from "../itsm/types.js";
 import { StateConflictError } from "../store/errors.js";
 import type { FindingRecord } from "../store/types.js";
+import { ChangeFilter } from "./change-filter.js";
 import { StepContext } from "./context.js";
 import { backoffMs, errorFields, step } from "./dispatch.js";
 import type {
@@ -30,26 +30,11 @@ const RAN_STATES = new Set<FindingState>([
   "action_failed",
 ]);
 
-/**
- * The changed tickets that wake their findings: closeloop's own echo does not, so no update of
- * its own ricochets back as a read (PRODUCT §11). This is safe because closeloop never writes to a
- * ticket after asking for approval without reading the approval again afterwards (the blocked
- * notes schedule that read): a person's change hidden under a later write of closeloop's is seen
- * by that read. Before the request there is no approval to miss. An updater the ITSM does not
- * name counts as a person.
- */
-export function wakingIds(changed: {
-  ids: string[];
-  changes?: TicketChange[];
-}): string[] {
-  if (changed.changes === undefined) return changed.ids;
-  return changed.changes.filter((c) => c.byOwnUser !== true).map((c) => c.id);
-}
-
 /** The reconcile loop: every step is a recorded transition; the store is its only memory. */
 export class Engine {
   readonly #deps: EngineDeps;
   readonly #owner = `engine-${randomUUID()}`;
+  readonly #changes = new ChangeFilter();
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
@@ -99,12 +84,14 @@ export class Engine {
         const changed = await itsm.listChangedSince(
           await store.getCursor(itsm.instance),
         );
+        const waking = this.#changes.waking(itsm.instance, changed);
         await store.recordTicketChanges(
           itsm.instance,
-          wakingIds(changed),
+          waking.ids,
           changed.cursor,
           ctx.now(),
         );
+        waking.commit();
         summary.polled[itsm.instance] = changed.ids.length;
       } catch (error) {
         summary.errors += 1;

@@ -4,7 +4,7 @@ export type {
   IngestResult,
   ReadOptions,
 } from "./types.js";
-export { readReport } from "./read-report.js";
+export { readReport, readReportBatches } from "./read-report.js";
 export { collectFindings, mergeRecords } from "./collect.js";
 export { findingToDryRunJson } from "./dry-run.js";
 export { IngestError } from "./errors.js";

@@ -2,6 +2,8 @@ import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { readCertificates } from "./certificates/read-certificates.js";
+import { ArrayBatcher } from "./array-batcher.js";
+import type { SplitBatch } from "./array-batcher.js";
 import { CsvSplitter } from "./csv-splitter.js";
 import type { CsvRow } from "./csv-splitter.js";
 import { detectFormat } from "./detect.js";
@@ -9,9 +11,8 @@ import { IngestError } from "./errors.js";
 import { parserFor } from "./formats/registry.js";
 import { ANY_KEY, JsonSplitter } from "./json-splitter.js";
 import type { PathPattern } from "./json-splitter.js";
-import { LineSplitter } from "./line-splitter.js";
-import type { Line } from "./line-splitter.js";
-import { guard, located, parseJson } from "./report-errors.js";
+import { LineBatcher } from "./line-batcher.js";
+import { guard, located } from "./report-errors.js";
 import { createRegionReader } from "./source-region.js";
 import type {
   FormatName,
@@ -41,6 +42,22 @@ export function readReport(
     async *[Symbol.asyncIterator]() {
       const report = await openReport(path, options);
       for await (const batch of report.batches) yield* batch;
+    },
+  };
+}
+
+/**
+ * The same records as `readReport`, a chunk's worth at a time: one await per batch instead of one
+ * per record, which is a tenth of the time of a large report.
+ */
+export function readReportBatches(
+  path: string,
+  options: ReadOptions = {},
+): AsyncIterable<IngestRecord[]> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const report = await openReport(path, options);
+      yield* report.batches;
     },
   };
 }
@@ -110,25 +127,29 @@ export async function openReport(
       yield chunk;
     }
   };
-  const run = (item: RawItem, offset: number) =>
-    guard(offset, () => parse(item));
+  const recordsOf = (batch: SplitBatch): IngestRecord[] => {
+    const out: IngestRecord[] = [];
+    for (let k = 0; k < batch.length; k++) {
+      const item: RawItem = {
+        pattern: batch.pattern(k),
+        path: batch.path(k),
+        value: batch.value(k),
+        index: items++,
+      };
+      const records = guard(
+        () => batch.offset(k),
+        () => parse(item),
+      );
+      for (const record of records) out.push(record);
+    }
+    return out;
+  };
   const framing = parser.framing;
 
   async function* items_(): AsyncGenerator<IngestRecord[]> {
     if (framing.kind === "json") {
-      const splitter = new JsonSplitter(patternsFor(framing, head));
-      for await (const chunk of chunks()) {
-        const batch: IngestRecord[] = [];
-        for (const v of splitter.push(chunk)) {
-          const value = parseJson(v.text, v.offset);
-          const item = {
-            pattern: v.pattern,
-            path: v.path,
-            value,
-            index: items++,
-          };
-          for (const record of run(item, v.offset)) batch.push(record);
-        }
+      const splitter = new ArrayBatcher(patternsFor(framing, head));
+      const check = () =>
         checkRoot(
           splitter.rootType,
           framing.roots,
@@ -136,31 +157,27 @@ export async function openReport(
           path,
           format,
         );
+      for await (const chunk of chunks()) {
+        const batch = recordsOf(splitter.push(chunk));
+        check();
         yield batch;
       }
-      splitter.end();
+      const last = recordsOf(splitter.end());
+      check();
+      yield last;
       return;
     }
     if (framing.kind === "lines") {
-      const splitter = new LineSplitter();
-      const lineBatch = (lines: Line[]) =>
-        lines.flatMap((line) => {
-          const value = parseJson(line.text, line.offset);
-          return run(
-            { pattern: 0, path: [line.line], value, index: items++ },
-            line.offset,
-          );
-        });
-      for await (const chunk of chunks()) yield lineBatch(splitter.push(chunk));
-      yield lineBatch(splitter.end());
+      const splitter = new LineBatcher();
+      for await (const chunk of chunks()) yield recordsOf(splitter.push(chunk));
+      yield recordsOf(splitter.end());
       return;
     }
     const csv = new CsvSplitter();
     const rowBatch = (rows: CsvRow[]) =>
       rows.flatMap((r) =>
-        run(
-          { pattern: 0, path: [r.line], value: r.row, index: items++ },
-          -r.line,
+        guard(-r.line, () =>
+          parse({ pattern: 0, path: [r.line], value: r.row, index: items++ }),
         ),
       );
     for await (const chunk of chunks()) yield rowBatch(csv.push(chunk));

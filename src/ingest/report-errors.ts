@@ -16,15 +16,19 @@ export function parseJson(text: string, offset: number): unknown {
   }
 }
 
-/** Runs an item parser; an item error gets the item's place in the file (negative: a CSV line). */
+/**
+ * Runs an item parser; an item error gets the item's place in the file (negative: a CSV line).
+ * The place may be a function: finding it costs a rescan, so only a failed item pays for it.
+ */
 export function guard(
-  offset: number,
+  place: number | (() => number),
   fn: () => IngestRecord[],
 ): IngestRecord[] {
   try {
     return fn();
   } catch (error) {
     if (error instanceof IngestError && error.code === "MALFORMED_REPORT") {
+      const offset = typeof place === "number" ? place : place();
       Object.assign(
         error.details,
         offset >= 0 ? { byteOffset: offset } : { line: -offset },

@@ -108,6 +108,8 @@ export interface TicketChange {
    * unknown counts as someone else's.
    */
   byOwnUser?: boolean;
+  /** Changes with every update (`sys_mod_count`, Jira's `updated`): the same version, no news. */
+  version?: string;
 }
 
 /** A link from a ticket to a record elsewhere (the ServiceNow change a Jira task follows). */

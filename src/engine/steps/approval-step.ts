@@ -108,7 +108,7 @@ export async function onGateBlocked(
           `closeloop will not act: ${gate.reason}.`,
         );
         // The note's echo wakes nobody, so a person's change that landed between the read and
-        // the note would hide under it: read once more after every note (see `wakingIds`).
+        // the note would hide under it: read once more after every note (see `ChangeFilter`).
         return {
           kind: "wait",
           dueAt: ctx.later(REREAD_AFTER_NOTE_MS),

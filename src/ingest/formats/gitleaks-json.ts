@@ -43,6 +43,8 @@ export const gitleaksJson: FormatParser = {
   format: "gitleaks-json",
   framing: { kind: "json", patterns: [[ANY_INDEX]], roots: ["array"] },
   createParser: (ctx) => (item) => {
+    const v8 = checkedV8(item.value);
+    if (v8) return [fromGitleaks(v8, ctx)];
     const isV7 =
       isObject(item.value) &&
       "offender" in item.value &&
@@ -96,6 +98,41 @@ function fromV7(g: z.infer<typeof v7Schema>, ctx: ParseContext): IngestRecord {
     },
     ctx,
   );
+}
+
+/**
+ * The common case without zod: plain typeof checks of the fields `fromGitleaks` reads (zod built a
+ * copy of each item and was a large part of the ingest profile). They accept a subset of what
+ * `v8Schema` accepts; anything else goes through the schema, which names the bad fields.
+ */
+function checkedV8(value: unknown): GitleaksV8 | null {
+  if (!isObject(value)) return null;
+  const v = value;
+  const ok =
+    typeof v.RuleID === "string" &&
+    typeof v.StartLine === "number" &&
+    typeof v.Secret === "string" &&
+    typeof v.File === "string" &&
+    optional(v.Description, "string") &&
+    optional(v.EndLine, "number") &&
+    optional(v.StartColumn, "number") &&
+    optional(v.EndColumn, "number") &&
+    optional(v.SymlinkFile, "string") &&
+    optional(v.Commit, "string") &&
+    optional(v.Link, "string") &&
+    optional(v.Date, "string") &&
+    (v.Tags === undefined || v.Tags === null || isStrings(v.Tags));
+  return ok ? (v as GitleaksV8) : null;
+}
+
+function optional(value: unknown, type: "string" | "number"): boolean {
+  return value === undefined || typeof value === type;
+}
+
+function isStrings(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== "string") return false;
+  return true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

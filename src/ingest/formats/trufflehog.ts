@@ -22,12 +22,16 @@ const lineSchema = z.object({
 });
 
 type Line = z.infer<typeof lineSchema>;
+/** What the hot path reads: a parsed line before zod's default for `Verified`. */
+type LineIn = Omit<Line, "Verified"> & { Verified?: boolean };
 
 export const trufflehog: FormatParser = {
   format: "trufflehog",
   framing: { kind: "lines" },
   createParser: (ctx) => (item) => {
-    const line = parseItem(lineSchema, item, ctx);
+    const line: LineIn =
+      checkedLine(item.value) ?? parseItem(lineSchema, item, ctx);
+    const verified = line.Verified === true;
     const extra = line.ExtraData ?? {};
     const account = str(extra.account);
     const arn = str(extra.arn);
@@ -35,9 +39,9 @@ export const trufflehog: FormatParser = {
       source: "trufflehog",
       rule: line.DetectorName,
       location: locationOf(line),
-      severity: line.Verified ? "critical" : "high",
+      severity: verified ? "critical" : "high",
       ingestedAt: ctx.ingestedAt,
-      tags: line.Verified ? ["verified"] : [],
+      tags: verified ? ["verified"] : [],
       hints: {
         ...(account ? { awsAccountId: account } : {}),
         ...(arn ? { awsPrincipalArn: arn, principal: arn } : {}),
@@ -69,11 +73,45 @@ export function decodeRaw(raw: string): string {
   return /^[\x20-\x7e\t\r\n]+$/.test(text) ? text : raw;
 }
 
-function locationOf(line: Line): FindingLocation {
-  const [kind, data] = Object.entries(line.SourceMetadata?.Data ?? {})[0] ?? [
-    "",
-    {},
-  ];
+/**
+ * The common case without zod (which copied every line and showed in the ingest profile): typeof
+ * checks accepting a subset of what `lineSchema` accepts; anything else goes through the schema.
+ */
+function checkedLine(value: unknown): LineIn | null {
+  if (!isRecord(value)) return null;
+  const v = value;
+  const meta = v.SourceMetadata;
+  const ok =
+    typeof v.DetectorName === "string" &&
+    typeof v.Raw === "string" &&
+    (v.SourceName === undefined || typeof v.SourceName === "string") &&
+    (v.DecoderName === undefined || typeof v.DecoderName === "string") &&
+    (v.Verified === undefined || typeof v.Verified === "boolean") &&
+    (v.RawV2 == null || typeof v.RawV2 === "string") &&
+    (v.ExtraData == null || isRecord(v.ExtraData)) &&
+    (meta == null || (isRecord(meta) && isRecordOfRecords(meta.Data)));
+  return ok ? (v as LineIn) : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isRecordOfRecords(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  for (const key in value) if (!isRecord(value[key])) return false;
+  return true;
+}
+
+function locationOf(line: LineIn): FindingLocation {
+  let kind = "";
+  let data: Record<string, unknown> = {};
+  const all = line.SourceMetadata?.Data ?? {};
+  for (const key in all) {
+    kind = key;
+    data = all[key] ?? {};
+    break;
+  }
   const file = str(data.file) ?? str(data.path) ?? str(data.link);
   const lineNo =
     typeof data.line === "number" && data.line > 0 ? data.line : undefined;

@@ -1,6 +1,7 @@
 import { isCloseloopError } from "../../domain/errors.js";
 import type { Logger } from "../../logging/logger.js";
-import { realSleep } from "../http/index.js";
+import { realSleep, requestReporter } from "../http/index.js";
+import type { ItsmRequestMetrics } from "../http/index.js";
 import type { ItsmAdapter, TicketRef, TicketStatus } from "../types.js";
 import { toAdf } from "./adf.js";
 import { statusReading, baseReading, jsmReading } from "./approval.js";
@@ -25,6 +26,8 @@ export interface JiraAdapterDeps {
   env: NodeJS.ProcessEnv;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
+  /** Counts every HTTP request by status (`/metrics`). */
+  metrics?: ItsmRequestMetrics;
 }
 
 export function createJiraAdapter(
@@ -34,7 +37,13 @@ export function createJiraAdapter(
   const sleep = deps.sleep ?? realSleep;
   const now = deps.now ?? (() => new Date());
   const logger = deps.logger.child({ itsm: "jira", instance: config.id });
-  const client = new JiraClient(config, { logger, env: deps.env, sleep, now });
+  const client = new JiraClient(config, {
+    logger,
+    env: deps.env,
+    sleep,
+    now,
+    onRequest: requestReporter(deps.metrics, config.id),
+  });
   const queue = new IssueQueue();
   let own: Promise<string> | undefined;
   let limit: Promise<number> | undefined;
@@ -198,7 +207,21 @@ export function createJiraAdapter(
         });
       }),
     readStatus,
+    // A globalId makes the POST an upsert: a repeated call updates the same link (jira.md §2.7).
+    linkTo: (ticket, target) =>
+      queue.run(ticket.id, async () => {
+        await client.send({
+          method: "POST",
+          path: `issue/${ticket.id}/remotelink`,
+          data: {
+            globalId: target.url,
+            object: { url: target.url, title: target.title },
+          },
+          idempotent: true,
+        });
+        logger.info("ticket.linked", { ticket: ticket.key, url: target.url });
+      }),
     listChangedSince: (cursor) =>
-      changedSince(client, cursor, config.pollOverlapSeconds, now()),
+      changedSince(client, cursor, config.pollOverlapSeconds, now(), ownUserId),
   };
 }

@@ -19,6 +19,8 @@ export interface JiraClientDeps {
   env: NodeJS.ProcessEnv;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
+  /** Told the status of every HTTP request (or `error`), for `/metrics`. */
+  onRequest?: (status: number | "error") => void;
 }
 
 export interface JiraCall {
@@ -48,7 +50,11 @@ export class JiraClient {
     private readonly deps: JiraClientDeps,
   ) {
     this.version = config.deployment === "cloud" ? "3" : "2";
-    const jiraConfig = buildJiraConfig(config, deps.env);
+    const jiraConfig = buildJiraConfig(
+      config,
+      deps.env,
+      deps.onRequest ?? (() => undefined),
+    );
     this.jira =
       this.version === "3"
         ? new Version3Client(jiraConfig)
@@ -158,9 +164,13 @@ export class JiraClient {
 function buildJiraConfig(
   config: JiraInstanceConfig,
   env: NodeJS.ProcessEnv,
+  onRequest: (status: number | "error") => void,
 ): Config {
   const where = `itsm.${config.id}.auth`;
-  const baseRequestConfig = { adapter: failedLoginGuard(), timeout: 30_000 };
+  const baseRequestConfig = {
+    adapter: failedLoginGuard(onRequest),
+    timeout: 30_000,
+  };
   if (config.auth.type === "basic") {
     const token = resolveSecretRef(
       config.auth.apiToken,
@@ -195,13 +205,26 @@ function gatewayHost(
 
 /**
  * Wraps axios's own adapter so that a 200 flagged by `X-Seraph-LoginReason` fails like a 401,
- * before jira.js hands anyone its anonymous, empty data (reference/jira.md §2.8).
+ * before jira.js hands anyone its anonymous, empty data (reference/jira.md §2.8). Every request,
+ * uploads included, passes here: its status is reported once.
  */
-function failedLoginGuard(): AxiosAdapter {
+function failedLoginGuard(
+  onRequest: (status: number | "error") => void,
+): AxiosAdapter {
   const base = axios.getAdapter(axios.defaults.adapter);
   return async (request: InternalAxiosRequestConfig) => {
-    const response = await base(request);
-    if (!isFailedLogin(plainHeaders(response.headers))) return response;
+    let response: AxiosResponse;
+    try {
+      response = await base(request);
+    } catch (error) {
+      const status =
+        error instanceof AxiosError ? error.response?.status : undefined;
+      onRequest(status ?? "error");
+      throw error;
+    }
+    const failedLogin = isFailedLogin(plainHeaders(response.headers));
+    onRequest(failedLogin ? 401 : response.status);
+    if (!failedLogin) return response;
     throw new AxiosError(
       "Jira reported a failed login",
       AxiosError.ERR_BAD_RESPONSE,

@@ -17,18 +17,27 @@ export const statusSchema = z.object({
   statusCategory: z.object({ key: z.string() }).optional(),
 });
 
-export const attachmentSchema = z.object({
-  id,
-  filename: z.string(),
-  size: z.number(),
-  mimeType: z.string().optional(),
-});
-
 const userSchema = z.object({
   accountId: z.string().optional(),
   key: z.string().optional(),
   name: z.string().optional(),
   displayName: z.string().optional(),
+});
+
+export const attachmentSchema = z.object({
+  id,
+  filename: z.string(),
+  size: z.number(),
+  mimeType: z.string().optional(),
+  author: userSchema.optional(),
+  created: z.string().optional(),
+});
+
+const commentSchema = z.object({
+  author: userSchema.optional(),
+  updateAuthor: userSchema.optional(),
+  created: z.string(),
+  updated: z.string().optional(),
 });
 
 export const historySchema = z.object({
@@ -50,6 +59,10 @@ export const issueSchema = z.object({
       attachment: z.array(attachmentSchema).optional(),
       reporter: userSchema.nullable().optional(),
       labels: z.array(z.string()).optional(),
+      created: z.string().optional(),
+      updated: z.string().optional(),
+      creator: userSchema.nullable().optional(),
+      comment: z.object({ comments: z.array(commentSchema) }).optional(),
     })
     .default({}),
   properties: z.record(z.string(), z.unknown()).optional(),

@@ -1,4 +1,6 @@
+import type { TicketChange } from "../types.js";
 import type { JiraClient } from "./client.js";
+import { lastUpdate } from "./last-update.js";
 import { CLOSELOOP_LABEL, LINK_PROPERTY } from "./fields.js";
 import { searchSchema } from "./schema.js";
 import type { JiraIssue } from "./schema.js";
@@ -21,6 +23,7 @@ export async function searchAll(
   client: JiraClient,
   jql: string,
   fields: string[],
+  expand?: string,
 ): Promise<JiraIssue[]> {
   const found: JiraIssue[] = [];
   let token: string | undefined;
@@ -33,6 +36,7 @@ export async function searchAll(
       properties: LINK_PROPERTY,
       maxResults: 100,
     };
+    if (expand !== undefined) params.expand = expand;
     if (client.version === "3" && token !== undefined)
       params.nextPageToken = token;
     if (client.version === "2") params.startAt = startAt;
@@ -54,13 +58,26 @@ export async function searchAll(
   return found;
 }
 
-/** The ids of closeloop's issues updated since the cursor, less the overlap, de-duplicated. */
+/** Fields from which the latest update's author is worked out (`lastUpdate`). */
+const UPDATE_FIELDS = [
+  "updated",
+  "created",
+  "creator",
+  "comment",
+  "attachment",
+];
+
+/**
+ * closeloop's issues updated since the cursor, less the overlap, de-duplicated, each with its
+ * latest updater where Jira shows it.
+ */
 export async function changedSince(
   client: JiraClient,
   cursor: string | null,
   overlapSeconds: number,
   now: Date,
-): Promise<{ ids: string[]; cursor: string }> {
+  ownUserId: () => Promise<string>,
+): Promise<{ ids: string[]; changes: TicketChange[]; cursor: string }> {
   const clauses = [`labels = ${CLOSELOOP_LABEL}`];
   if (cursor !== null) {
     const since = new Date(Date.parse(cursor) - overlapSeconds * 1000);
@@ -69,8 +86,15 @@ export async function changedSince(
   const issues = await searchAll(
     client,
     `${clauses.join(" AND ")} ORDER BY updated ASC`,
-    ["updated"],
+    UPDATE_FIELDS,
+    "changelog",
   );
-  const ids = [...new Set(issues.map((i) => i.id))];
-  return { ids, cursor: now.toISOString() };
+  const own = issues.length === 0 ? "" : await ownUserId();
+  const changes = new Map<string, TicketChange>();
+  for (const issue of issues) changes.set(issue.id, lastUpdate(issue, own));
+  return {
+    ids: [...changes.keys()],
+    changes: [...changes.values()],
+    cursor: now.toISOString(),
+  };
 }

@@ -1,5 +1,10 @@
 import type { Logger } from "../../logging/logger.js";
-import { createRequestLimiter, realSleep } from "../http/index.js";
+import {
+  createRequestLimiter,
+  realSleep,
+  requestReporter,
+} from "../http/index.js";
+import type { ItsmRequestMetrics } from "../http/index.js";
 import type { ItsmAdapter, TicketRef } from "../types.js";
 import { readApproval } from "./approvals.js";
 import { attach, listAttachments } from "./attachments.js";
@@ -26,6 +31,8 @@ export interface ServiceNowAdapterDeps {
   env: NodeJS.ProcessEnv;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
+  /** Counts every HTTP request by status (`/metrics`). */
+  metrics?: ItsmRequestMetrics;
 }
 
 export type ServiceNowAdapter = ItsmAdapter & { health(): InstanceHealth };
@@ -50,6 +57,7 @@ export function createServiceNowAdapter(
     logger,
     sleep,
     now,
+    onRequest: requestReporter(deps.metrics, config.id),
   });
   const ctx: SnContext = { client, config, logger, sleep, now };
 

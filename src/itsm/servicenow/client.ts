@@ -43,6 +43,8 @@ export interface SnClientDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
   maxAttempts?: number;
+  /** Told the status of every HTTP request (or `error`), for `/metrics`. */
+  onRequest?: (status: number | "error") => void;
 }
 
 /**
@@ -114,11 +116,13 @@ export class SnClient {
       );
     } catch (error) {
       if (error instanceof ItsmError) throw error;
+      this.#deps.onRequest?.("error");
       const failure = classifyNetworkError(error, facts);
       this.#deps.health.failed(failure);
       throw failure;
     }
 
+    this.#deps.onRequest?.(response.status);
     const headers = flatHeaders(response.headers);
     this.#deps.logger.debug("itsm.request", {
       instance: this.#deps.instance,
@@ -166,12 +170,18 @@ export class SnClient {
     return withRetry(
       async () => {
         const authorization = await this.#deps.auth.header();
-        const response = await this.#deps.limiter.schedule(() =>
-          this.#http.get<ArrayBuffer>(path, {
-            responseType: "arraybuffer",
-            headers: { Authorization: authorization, Accept: "*/*" },
-          }),
-        );
+        const response = await this.#deps.limiter
+          .schedule(() =>
+            this.#http.get<ArrayBuffer>(path, {
+              responseType: "arraybuffer",
+              headers: { Authorization: authorization, Accept: "*/*" },
+            }),
+          )
+          .catch((error: unknown) => {
+            this.#deps.onRequest?.("error");
+            throw error;
+          });
+        this.#deps.onRequest?.(response.status);
         if (response.status !== 200) {
           const headers = flatHeaders(response.headers);
           throw errorFromStatus(

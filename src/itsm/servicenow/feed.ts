@@ -1,4 +1,5 @@
 import { ItsmError } from "../http/index.js";
+import type { TicketChange } from "../types.js";
 import type { SnContext } from "./changes.js";
 import { DEFAULT_CORRELATION_PREFIX } from "./config.js";
 import {
@@ -9,6 +10,7 @@ import {
   queryValue,
   rawValue,
 } from "./schema.js";
+import type { SnRow } from "./schema.js";
 
 /** Re-read this much before the cursor: `sys_updated_on` has one-second resolution. */
 const OVERLAP_MS = 60_000;
@@ -24,7 +26,7 @@ export async function listChangedSince(
   ctx: SnContext,
   cursor: string | null,
   pageSize = PAGE_SIZE,
-): Promise<{ ids: string[]; cursor: string }> {
+): Promise<{ ids: string[]; changes: TicketChange[]; cursor: string }> {
   const prefix = ctx.config.correlationPrefix ?? DEFAULT_CORRELATION_PREFIX;
   const conditions = [`correlation_idSTARTSWITH${queryValue(prefix)}`];
   if (cursor !== null) {
@@ -38,13 +40,15 @@ export async function listChangedSince(
   }
   conditions.push("ORDERBYsys_updated_on", "ORDERBYsys_id");
 
-  const ids = new Set<string>();
+  // Rows come oldest first, so a later row of the same change overwrites an earlier one.
+  const changes = new Map<string, TicketChange>();
   let newest = cursor ?? "";
   let path: string | null = "/api/now/table/change_request";
   let params: Record<string, string> | undefined = {
     ...RAW,
     sysparm_query: conditions.join("^"),
-    sysparm_fields: "sys_id,correlation_id,sys_updated_on",
+    sysparm_fields:
+      "sys_id,correlation_id,sys_updated_on,sys_updated_by,sys_mod_count",
     sysparm_limit: String(pageSize),
   };
 
@@ -58,9 +62,9 @@ export async function listChangedSince(
     });
     for (const row of response?.body.result ?? []) {
       if (!rawValue(row.correlation_id).startsWith(prefix)) continue;
-      ids.add(rawValue(row.sys_id));
       const updated = glideToIso(rawValue(row.sys_updated_on)) ?? "";
       if (updated > newest) newest = updated;
+      changes.set(rawValue(row.sys_id), changeOf(ctx, row, updated));
     }
     path = nextLink(response?.headers.link);
     params = undefined;
@@ -69,9 +73,24 @@ export async function listChangedSince(
   }
 
   return {
-    ids: [...ids],
+    ids: [...changes.keys()],
+    changes: [...changes.values()],
     cursor: newest === "" ? ctx.now().toISOString() : newest,
   };
+}
+
+/** `sys_updated_by`, a system field of every table, holds the last writer's user_name. */
+function changeOf(ctx: SnContext, row: SnRow, updatedAt: string): TicketChange {
+  const change: TicketChange = { id: rawValue(row.sys_id) };
+  const by = rawValue(row.sys_updated_by);
+  if (by !== "") {
+    change.updatedBy = by;
+    change.byOwnUser = by === ctx.config.integrationUser;
+  }
+  if (updatedAt !== "") change.updatedAt = updatedAt;
+  const count = rawValue(row.sys_mod_count);
+  if (count !== "") change.version = count;
+  return change;
 }
 
 /** The `rel="next"` URL of a Link header, or null at the last page. */

@@ -91,6 +91,15 @@ export interface SimIssue {
   updated: number;
   /** Search sees the issue only once the search counter passes this (index lag). */
   visibleFromSearch: number;
+  /** Remote links (reference/jira.md §2.7); absent on an issue that never had one. */
+  remoteLinks?: SimRemoteLink[];
+}
+
+export interface SimRemoteLink {
+  id: string;
+  globalId: string | null;
+  url: string;
+  title: string;
 }
 
 export interface SimProject {

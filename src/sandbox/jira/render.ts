@@ -135,6 +135,21 @@ export function renderIssue(
       renderAttachment(base, version, a),
     ),
     reporter: renderUser(base, issue.reporter),
+    // The sandbox creates every issue as closeloop's own user.
+    creator: renderUser(base, issue.reporter),
+    comment: {
+      comments: issue.comments.map((c) => ({
+        id: c.id,
+        author: renderUser(base, c.author),
+        updateAuthor: renderUser(base, c.author),
+        body: c.body,
+        created: jiraTime(c.created),
+        updated: jiraTime(c.created),
+      })),
+      maxResults: issue.comments.length,
+      total: issue.comments.length,
+      startAt: 0,
+    },
     created: jiraTime(issue.created),
     updated: jiraTime(issue.updated),
   };

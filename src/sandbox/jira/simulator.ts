@@ -4,6 +4,7 @@ import type { SimIssue, SimProject, SimUser } from "./model.js";
 import { issueRoutes } from "./routes-issue.js";
 import { otherRoutes } from "./routes-other.js";
 import { jsmRoutes } from "./routes-jsm.js";
+import { remoteLinkRoutes } from "./routes-remotelink.js";
 import { renderJiraSection } from "./page.js";
 import type { SandboxSystem } from "../server.js";
 import type { Route, RouteContext } from "./route.js";
@@ -65,6 +66,7 @@ export class JiraSimulator implements SandboxSystem {
     ...issueRoutes,
     ...otherRoutes,
     ...jsmRoutes,
+    ...remoteLinkRoutes,
   ];
 
   constructor(options: JiraSimulatorOptions = {}) {

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { CloseloopError } from "../../../src/domain/errors.js";
 import type {
   ApprovalReading,
-  ApproverRecord,
   AttachmentRef,
   CloseOutcome,
   EvidenceFile,
@@ -10,47 +9,16 @@ import type {
   ItsmKind,
   TicketChange,
   TicketDraft,
-  TicketLifecycle,
   TicketLink,
   TicketRef,
   TicketStatus,
 } from "../../../src/itsm/types.js";
 import { Faults } from "./faults.js";
+import { A_PERSON } from "./fake-itsm-types.js";
+import type { FakeItsmOptions, FakeTicket } from "./fake-itsm-types.js";
 
-export interface FakeTicket {
-  ref: TicketRef;
-  draft: TicketDraft;
-  approvalStatus: ApprovalReading["status"];
-  approvers: ApproverRecord[];
-  window: { start?: string; end?: string };
-  /** The plan hash as written in the ticket; a test may tamper with it. */
-  planHash: string | null;
-  lifecycle: TicketLifecycle;
-  inImplementation: boolean;
-  notes: string[];
-  attachments: (AttachmentRef & { bytes: Buffer })[];
-  closedWith: CloseOutcome | null;
-  /** Change sequence number: what `listChangedSince` compares the cursor with. */
-  changedSeq: number;
-  /** Who made the latest change: closeloop's own user or a person. */
-  updatedBy: string;
-  links: TicketLink[];
-}
-
-/** Who a person's change is attributed to in the change feed. */
-export const A_PERSON = "a-person";
-
-export interface FakeItsmOptions {
-  kind?: ItsmKind;
-  instance?: string;
-  ownUserId?: string;
-  /** Who the ticket says asked for the change; closeloop's own user by default. */
-  requestedBy?: string;
-  /** `findByCorrelation` misses this many times before it sees a ticket (search-index lag). */
-  lookupLag?: number;
-  /** Attachments answer `ready: false` this many listings first (ServiceNow `pending`). */
-  attachmentPendingReads?: number;
-}
+export { A_PERSON } from "./fake-itsm-types.js";
+export type { FakeItsmOptions, FakeTicket } from "./fake-itsm-types.js";
 
 /**
  * An in-memory ITSM faithful to `ItsmAdapter`: tickets by correlation id, a scriptable approval,

@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCustody } from "../../../src/custody/custody.js";
 import { Engine } from "../../../src/engine/engine.js";
-import type { EnginePolicy, StepEvent } from "../../../src/engine/types.js";
+import type {
+  EngineMetrics,
+  EnginePolicy,
+  StepEvent,
+} from "../../../src/engine/types.js";
 import { EvidenceSigner } from "../../../src/evidence/signer.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import { ManualClock } from "../../helpers/fakes/clock.js";
@@ -31,6 +35,7 @@ export class Harness {
   readonly custodyKey = randomBytes(32).toString("base64");
   readonly signer: EvidenceSigner;
   policy: EnginePolicy = { ticketLostPolicy: "flag" };
+  metrics: EngineMetrics | undefined;
   store!: SqliteStore;
   engine!: Engine;
 
@@ -59,6 +64,7 @@ export class Harness {
       logger: this.logger,
       onStep: (e) => this.events.push(e),
       policy: this.policy,
+      ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
     });
     return this;
   }

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { secretRefSchema } from "./secret-ref.js";
+
+/** One ITSM instance's webhook: the shared secret its deliveries are signed with. */
+export const itsmWebhookSchema = z
+  .object({
+    secret: secretRefSchema,
+    /** Deliveries older than this are dropped (Jira retries for about 30 minutes). */
+    maxAgeMs: z.number().int().min(1_000).optional(),
+  })
+  .strict();
+
+/** The GitHub `secret_scanning_alert` webhook (repository, organisation or App). */
+export const githubWebhookSchema = z
+  .object({
+    secret: secretRefSchema,
+    /**
+     * A configured `github-secret-scanning` source: the alert is then re-read over REST with its
+     * settings instead of trusting the thin payload (required when that source has
+     * `hideSecret: false`, so both key the finding the same way).
+     */
+    source: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
+ * `http.webhooks`: which receivers `closeloop run` mounts. ITSM receivers are keyed by the
+ * configured instance id and served at `/webhooks/{kind}/{id}`; GitHub's at `/webhooks/github`.
+ */
+export const webhooksConfigSchema = z
+  .object({
+    itsm: z.record(z.string().min(1), itsmWebhookSchema).default({}),
+    github: githubWebhookSchema.optional(),
+  })
+  .strict();
+
+export type WebhooksConfig = z.output<typeof webhooksConfigSchema>;
+export type ItsmWebhookConfig = z.output<typeof itsmWebhookSchema>;
+export type GithubWebhookConfig = z.output<typeof githubWebhookSchema>;

@@ -1,0 +1,117 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { SecretValue } from "../../../src/domain/secret.js";
+import { signSha256 } from "../../../src/http/webhooks/index.js";
+import {
+  GITHUB_SECRET,
+  startDaemonHarness,
+  WEBHOOK_SECRET,
+  type Daemon,
+} from "./harness.js";
+
+let daemon: Daemon | undefined;
+let stop: AbortController | undefined;
+afterEach(async () => {
+  stop?.abort();
+  await daemon?.close();
+  daemon = undefined;
+});
+
+/** Polls `check` until it answers a value; bounded by attempts, not by a timing assertion. */
+async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  attempts = 100,
+): Promise<T> {
+  for (let i = 0; i < attempts; i += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error("condition never held");
+}
+
+function servicenowDelivery(sysId: string): string {
+  const now = new Date().toISOString().replace("T", " ").slice(0, 19);
+  return JSON.stringify({
+    table: "change_request",
+    sys_id: sysId,
+    sys_mod_count: 99,
+    sys_updated_on: now,
+    updated_by_id: "6816f79cc0a8016401c5a33be04be441",
+  });
+}
+
+describe("closeloop run (daemon) with webhooks", () => {
+  it("mounts the configured receivers, refuses forged signatures and acts on a hint", async () => {
+    daemon = await startDaemonHarness({ webhooks: true });
+    await daemon.ingestCertificateFinding();
+    stop = new AbortController();
+    const running = daemon.cliStarted(["run"], stop.signal);
+
+    const started = await eventually(() => {
+      const line = running.io
+        .stdout()
+        .split("\n")
+        .find((l) => l.includes('"daemon.started"'));
+      return line === undefined
+        ? undefined
+        : (JSON.parse(line) as { http: string; webhooks: string[] });
+    });
+    const row = await eventually(async () => {
+      const [r] = await daemon!.status();
+      return r?.state === "awaiting_approval" ? r : undefined;
+    });
+    const change = row.tickets[0]?.key ?? "";
+    await daemon.approve(change);
+    const sysId = String(
+      daemon.servicenow.store
+        .rows("change_request")
+        .find((c) => c["number"] === change)?.["sys_id"],
+    );
+
+    const body = servicenowDelivery(sysId);
+    const post = (path: string, headers: Record<string, string>, raw = body) =>
+      fetch(`${started.http}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: raw,
+      });
+    const forged = await post("/webhooks/servicenow/snow", {
+      "x-closeloop-signature": signSha256(body, new SecretValue("wrong")),
+    });
+    const forgedGithub = await post("/webhooks/github", {
+      "x-github-event": "secret_scanning_alert",
+      "x-hub-signature-256": signSha256(body, new SecretValue("wrong")),
+    });
+    const wrongKind = await post("/webhooks/jira/snow", {});
+    const beforeHint = daemon.runbook.jobs.length;
+    const accepted = await post("/webhooks/servicenow/snow", {
+      "x-closeloop-signature": signSha256(
+        body,
+        new SecretValue(WEBHOOK_SECRET),
+      ),
+    });
+    // The poll interval is a minute: only the hint can start this pass now.
+    await eventually(() =>
+      daemon!.runbook.jobs.length > 0 ? true : undefined,
+    );
+    const health = await fetch(`${started.http}/healthz`);
+    stop.abort();
+    const code = await running.done;
+
+    expect(started.webhooks).toEqual([
+      "/webhooks/servicenow/snow",
+      "/webhooks/github",
+    ]);
+    expect(forged.status).toBe(401);
+    expect(forgedGithub.status).toBe(401);
+    expect(wrongKind.status).toBe(404);
+    expect(beforeHint).toBe(0);
+    expect(accepted.status).toBe(202);
+    expect(health.status).toBe(200);
+    expect(code).toBe(0);
+    expect(running.io.stdout() + running.io.stderr()).not.toContain(
+      GITHUB_SECRET,
+    );
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import {
+  collectFindings,
+  readReport,
+  readReportBatches,
+} from "../../../src/ingest/index.js";
+import type { IngestRecord } from "../../../src/ingest/index.js";
+import { writeReport } from "./helpers.js";
+
+function gitleaksItem(i: number): Record<string, unknown> {
+  return {
+    RuleID: i % 2 === 0 ? "generic-api-key" : "aws-access-token",
+    Description: "Generated",
+    StartLine: i + 1,
+    Secret: `value-${i % 50}-${"é".repeat(i % 3)}-padding-to-cross-chunks`,
+    File: `dir/file-${i}.env`,
+    Commit: `c${i}`,
+    Match: "x".repeat(900),
+    Tags: ["a", "a", "b"],
+  };
+}
+
+const now = new Date("2024-05-01T00:00:00Z");
+
+async function all(path: string): Promise<IngestRecord[]> {
+  const out: IngestRecord[] = [];
+  for await (const batch of readReportBatches(path, { now }))
+    out.push(...batch);
+  return out;
+}
+
+describe("batched ingest", () => {
+  it("gives the same records in batches as one by one, across 1 MB chunks", async () => {
+    const items = Array.from({ length: 3000 }, (_, i) => gitleaksItem(i));
+    const path = writeReport("many.json", JSON.stringify(items, null, 1));
+
+    const batched = await all(path);
+    const single: IngestRecord[] = [];
+    for await (const record of readReport(path, { now })) single.push(record);
+    const collected = await collectFindings(path);
+
+    expect(batched).toHaveLength(3000);
+    expect(batched.map((r) => r.finding)).toEqual(single.map((r) => r.finding));
+    expect(batched[2999]?.finding.locations[0]?.lineReported).toBe(3000);
+    expect(batched[4]?.finding.tags).toEqual(["a", "b"]);
+    expect(collected.records).toHaveLength(150);
+  });
+
+  it("names the line of a bad item found on the fast path", async () => {
+    const items: unknown[] = [gitleaksItem(0), gitleaksItem(1)];
+    items.push({ RuleID: "r", File: "f", StartLine: "3", Secret: "s" });
+    const path = writeReport("bad.json", JSON.stringify(items, null, 1));
+
+    await expect(collectFindings(path)).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      details: {
+        itemIndex: 2,
+        line: 1 + 2 * 14 + 1,
+        fields: [expect.stringMatching(/^StartLine/)] as unknown,
+      },
+    });
+  });
+
+  it("names the line of a bad TruffleHog line, never its value", async () => {
+    const good = JSON.stringify({ DetectorName: "URI", Raw: "https://u:p@h" });
+    const bad = JSON.stringify({ DetectorName: "URI", Raw: 42 });
+    const path = writeReport("th.jsonl", `${good}\n\n${bad}\n`);
+
+    const error = await collectFindings(path, { format: "trufflehog" }).catch(
+      (e: unknown) => e,
+    );
+
+    expect(error).toMatchObject({
+      code: "MALFORMED_REPORT",
+      details: { itemIndex: 1, line: 3 },
+    });
+    expect(String((error as Error).message)).not.toContain("u:p@h");
+  });
+});
