@@ -77,6 +77,7 @@ async function jsonParseBaseline(
     const out = await worker(["json-parse", path]);
     return {
       mbPerSec: rate(megabytes(path), out.wallSeconds),
+      cpuMbPerSec: rate(megabytes(path), out.cpuSeconds),
       basis: "whole file",
     };
   }

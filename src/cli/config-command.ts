@@ -48,7 +48,11 @@ export function registerConfigCommand(
       say(`  ITSM:           ${list(summary.itsm)}`);
       say(`  targets:        ${list(summary.targets)}`);
       say(`  routing rules:  ${summary.routingRules}`);
+      say(`  sources:        ${list(summary.sources)}`);
       say(`  HTTP:           ${summary.http.host}:${summary.http.port}`);
+      say(
+        `  webhooks:       ${summary.webhooks.join(", ") || "(none: polling only)"}`,
+      );
     });
 }
 

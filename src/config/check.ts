@@ -12,6 +12,9 @@ export interface ConfigSummary {
   targets: { id: string; kind: string }[];
   routingRules: number;
   http: { host: string; port: number };
+  sources: { id: string; kind: string }[];
+  /** The webhook routes `closeloop run` mounts. */
+  webhooks: string[];
 }
 
 export type ConfigCheck =
@@ -66,5 +69,18 @@ function summarise(config: Config): ConfigSummary {
     targets: config.targets.map(({ id, kind }) => ({ id, kind })),
     routingRules: config.routing.rules.length,
     http: { host: config.http.host, port: config.http.port },
+    sources: config.sources.map(({ id, kind }) => ({ id, kind })),
+    webhooks: webhookPaths(config),
   };
+}
+
+function webhookPaths(config: Config): string[] {
+  const hooks = config.http.webhooks;
+  if (hooks === undefined) return [];
+  const kindOf = new Map(config.itsm.map((i) => [i.id, i.kind]));
+  const paths = Object.keys(hooks.itsm).map(
+    (id) => `/webhooks/${kindOf.get(id) ?? "?"}/${encodeURIComponent(id)}`,
+  );
+  if (hooks.github !== undefined) paths.push("/webhooks/github");
+  return paths;
 }

@@ -1,7 +1,4 @@
-import {
-  GetCallerIdentityCommand,
-  STSClient,
-} from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { SecretValue } from "../domain/secret.js";
 
 export interface StsOutcome {

@@ -70,11 +70,8 @@ export async function ingestUntilApproval(
   records: IngestRecord[],
 ): Promise<AwaitingApproval | { row: FindingStatusRow; tickets: null }> {
   await loop.engine.ingest(records);
-  const row = await passUntil(
-    loop.engine,
-    ctx.signal,
-    PASS_DEADLINE_MS,
-    (r) => (r.state === "awaiting_approval" ? true : null),
+  const row = await passUntil(loop.engine, ctx.signal, PASS_DEADLINE_MS, (r) =>
+    r.state === "awaiting_approval" ? true : null,
   );
   const tickets = row.tickets.flatMap((t) =>
     t.key === null ? [] : [{ itsm: t.itsm, instance: t.instance, key: t.key }],

@@ -15,6 +15,7 @@ export async function startDemoSandbox(
 ): Promise<SandboxServer> {
   const sandbox = await startSandboxServer({ port: 0, systems });
   ctx.cleanup.defer("sandbox server", () => sandbox.close());
+  ctx.onSandbox?.(systems);
   const names = systems.map((system) => system.name);
   ctx.report.step(
     "demo.sandbox.started",
@@ -43,12 +44,7 @@ export async function approveChangeAsCab(
   password: string,
   change: string,
 ): Promise<string> {
-  const sysId = await findChangeSysId(
-    sandboxUrl,
-    change,
-    CAB_MEMBER,
-    password,
-  );
+  const sysId = await findChangeSysId(sandboxUrl, change, CAB_MEMBER, password);
   await decideAsCab({
     sandboxUrl,
     sysId,

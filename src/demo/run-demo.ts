@@ -10,7 +10,7 @@ import {
   DEMO_SCENARIOS,
   findScenario,
 } from "./scenarios/index.js";
-import type { DemoOutcome } from "./types.js";
+import type { DemoContext, DemoOutcome } from "./types.js";
 
 export interface DemoOptions {
   scenario?: string;
@@ -19,6 +19,8 @@ export interface DemoOptions {
   write: (line: string) => void;
   signal: AbortSignal;
   packageRoot?: string;
+  /** Told the simulated systems once they serve (tests read their state afterwards). */
+  onSandbox?: DemoContext["onSandbox"];
 }
 
 /**
@@ -64,6 +66,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       cleanup,
       report,
       signal: controller.signal,
+      ...(options.onSandbox === undefined
+        ? {}
+        : { onSandbox: options.onSandbox }),
     });
     await finish(cleanup, report);
     if (outcome.state !== "closed") {

@@ -52,7 +52,8 @@ export function plantAccessToken(
   token: SecretValue,
 ): void {
   const user = state.userByName(username);
-  if (user === undefined) throw new Error(`sandbox org has no user ${username}`);
+  if (user === undefined)
+    throw new Error(`sandbox org has no user ${username}`);
   const value = token.reveal();
   state.tokens.set(value, {
     kind: "access",

@@ -1,3 +1,4 @@
+import type { SandboxSystem } from "../sandbox/server.js";
 import type { CleanupStack } from "./cleanup.js";
 import type { DemoReporter } from "./reporter.js";
 
@@ -10,6 +11,8 @@ export interface DemoContext {
   cleanup: CleanupStack;
   report: DemoReporter;
   signal: AbortSignal;
+  /** Told the simulated systems once they serve, so a test can read their state afterwards. */
+  onSandbox?: (systems: readonly SandboxSystem[]) => void;
 }
 
 /** How a scenario ended: the fields of the final `demo.finished` line. */

@@ -55,7 +55,11 @@ async function runAwsKeyScenario(ctx: DemoContext): Promise<DemoOutcome> {
     "demo.aws.started",
     `simulated IAM and STS of account ${ACCOUNT_ID} at ${sandbox.url}/aws/: the leaked key of ` +
       `${LEAKY_USER} authenticates: ${before.authenticated ? `yes (${before.observed})` : "no"}`,
-    { account: ACCOUNT_ID, user: LEAKY_USER, leakedKeyWorks: before.authenticated },
+    {
+      account: ACCOUNT_ID,
+      user: LEAKY_USER,
+      leakedKeyWorks: before.authenticated,
+    },
   );
   const records = await ingestBundledReport(ctx, {
     projectDir,

@@ -76,8 +76,7 @@ async function runGithubTokenScenario(ctx: DemoContext): Promise<DemoOutcome> {
     checkGone: async () => {
       const after = await githubTokenOutcome(apiUrl, token);
       const alert = alertOf();
-      const revoked =
-        github.state.tokens.get(token.reveal())?.active === false;
+      const revoked = github.state.tokens.get(token.reveal())?.active === false;
       return {
         gone: !after.authenticated && revoked,
         text:

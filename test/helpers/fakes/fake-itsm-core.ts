@@ -17,7 +17,6 @@ import { Faults } from "./faults.js";
 import { A_PERSON } from "./fake-itsm-types.js";
 import type { FakeItsmOptions, FakeTicket } from "./fake-itsm-types.js";
 
-export { A_PERSON } from "./fake-itsm-types.js";
 export type { FakeItsmOptions, FakeTicket } from "./fake-itsm-types.js";
 
 /**

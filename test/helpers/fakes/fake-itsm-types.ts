@@ -45,4 +45,3 @@ export interface FakeItsmOptions {
   /** Attachments answer `ready: false` this many listings first (ServiceNow `pending`). */
   attachmentPendingReads?: number;
 }
-

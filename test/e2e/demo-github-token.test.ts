@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { GithubSimulator } from "../../src/sandbox/github/index.js";
+import {
+  changeInSimulator,
+  eventNamed,
+  runScenario,
+  sampleSetting,
+  systemNamed,
+} from "./scenario-harness.js";
+
+describe("closeloop demo --scenario github-token", () => {
+  it("closes the change only after the token is revoked and GET /user answers 401", async () => {
+    const token = sampleSetting(
+      "leaked-github-token/scripts/publish.sh",
+      "GITHUB_TOKEN",
+    );
+
+    const run = await runScenario("github-token");
+
+    const last = run.events.at(-1)!;
+    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
+    const change = changeInSimulator(run, String(last.change));
+    expect(change.state).toBe("3");
+    expect(change.closeCode).toBe("successful");
+    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+
+    const github = systemNamed<GithubSimulator>(run, "github");
+    expect(github.state.tokens.get(token)?.active).toBe(false);
+    expect(github.state.calls).toContain("POST /credentials/revoke");
+    expect(
+      github.state.alerts.get("acme-demo/release-tools#7"),
+    ).toMatchObject({
+      state: "resolved",
+      resolution: "revoked",
+      validity: "inactive",
+    });
+    expect(eventNamed(run, "demo.github.started").leakedTokenWorks).toBe(true);
+    expect(eventNamed(run, "demo.checked")).toMatchObject({
+      leakedTokenWorks: false,
+      userProbe: "401 Bad credentials",
+    });
+
+    expect(run.output).not.toContain(token);
+    expect(run.leftDirs).toEqual([]);
+  }, 60_000);
+});

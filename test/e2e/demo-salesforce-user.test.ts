@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { SalesforceSimulator } from "../../src/sandbox/salesforce/index.js";
+import {
+  changeInSimulator,
+  eventNamed,
+  runScenario,
+  sampleSetting,
+  systemNamed,
+} from "./scenario-harness.js";
+
+const SETTINGS = "leaked-salesforce-token/config/integration.env";
+
+describe("closeloop demo --scenario salesforce-user", () => {
+  it("closes the change only after the token is revoked and the user frozen", async () => {
+    const token = sampleSetting(SETTINGS, "SF_ACCESS_TOKEN");
+    const user = sampleSetting(SETTINGS, "SF_USERNAME");
+
+    const run = await runScenario("salesforce-user");
+
+    const last = run.events.at(-1)!;
+    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
+    const change = changeInSimulator(run, String(last.change));
+    expect(change.state).toBe("3");
+    expect(change.closeCode).toBe("successful");
+    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+
+    const org = systemNamed<SalesforceSimulator>(run, "salesforce").state;
+    const userId = org.userByName(user)!.Id;
+    expect(org.tokens.get(token)?.revoked).toBe(true);
+    expect(org.loginOf(userId)?.IsFrozen).toBe(true);
+    expect(eventNamed(run, "identity.resolved").targetId).toBe("sf-demo");
+    expect(eventNamed(run, "demo.salesforce.started").leakedTokenWorks).toBe(
+      true,
+    );
+    expect(eventNamed(run, "demo.checked")).toMatchObject({
+      leakedTokenWorks: false,
+      apiProbe: "401 INVALID_SESSION_ID",
+    });
+
+    expect(run.output).not.toContain(token);
+    expect(run.leftDirs).toEqual([]);
+  }, 60_000);
+});

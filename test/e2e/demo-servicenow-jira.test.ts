@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { leakedPostgresPassword } from "./demo-jira.test.js";
+import {
+  changeInSimulator,
+  eventNamed,
+  issueInSimulator,
+  runScenario,
+} from "./scenario-harness.js";
+
+describe("closeloop demo --scenario servicenow+jira", () => {
+  it("closes the CAB's change and the team's task, both carrying the same evidence", async () => {
+    const run = await runScenario("servicenow+jira");
+
+    const last = run.events.at(-1)!;
+    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
+    const change = changeInSimulator(run, String(last.change));
+    expect(change.state).toBe("3");
+    expect(change.closeCode).toBe("successful");
+    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+    const task = issueInSimulator(run, String(last.task));
+    expect(task.statusCategory).toBe("done");
+    expect(task.attachmentHashes).toContain(last.evidenceSha256);
+
+    // The approval came from the change: the task was never asked for one.
+    const requested = run.events.filter(
+      (e) => e.event === "approval.requested",
+    );
+    expect(requested.map((e) => e.change)).toEqual([last.change]);
+    expect(eventNamed(run, "demo.checked").leakedPasswordLogsIn).toBe(false);
+
+    expect(run.output).not.toContain(leakedPostgresPassword());
+    expect(run.leftDirs).toEqual([]);
+  }, 120_000);
+});
