@@ -4,6 +4,7 @@ import { createMappingRenderer } from "../mapping/renderer.js";
 import { loadConfig } from "./load.js";
 import type { Config } from "./schema.js";
 import type { ConfigProblem } from "./secrets.js";
+import { GITHUB_WEBHOOK_PATH, itsmWebhookPath } from "./webhooks.js";
 
 export interface ConfigSummary {
   dataDir: string;
@@ -78,9 +79,9 @@ function webhookPaths(config: Config): string[] {
   const hooks = config.http.webhooks;
   if (hooks === undefined) return [];
   const kindOf = new Map(config.itsm.map((i) => [i.id, i.kind]));
-  const paths = Object.keys(hooks.itsm).map(
-    (id) => `/webhooks/${kindOf.get(id) ?? "?"}/${encodeURIComponent(id)}`,
+  const paths = Object.keys(hooks.itsm).map((id) =>
+    itsmWebhookPath(kindOf.get(id) ?? "?", id),
   );
-  if (hooks.github !== undefined) paths.push("/webhooks/github");
+  if (hooks.github !== undefined) paths.push(GITHUB_WEBHOOK_PATH);
   return paths;
 }

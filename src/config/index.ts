@@ -17,3 +17,12 @@ export { findSecretRefs, resolveConfigSecrets, formatPath } from "./secrets.js";
 export type { ConfigProblem, FoundSecretRef } from "./secrets.js";
 export { secretRefSchema, resolveSecretRef } from "./secret-ref.js";
 export type { SecretRef } from "./secret-ref.js";
+export {
+  GITHUB_WEBHOOK_PATH,
+  itsmWebhookPath,
+  webhooksConfigSchema,
+} from "./webhooks.js";
+export type { WebhooksConfig } from "./webhooks.js";
+export { sourceConfigSchema, DEFAULT_SOURCE_INTERVAL_MS } from "./sources.js";
+export type { SourceConfig } from "./sources.js";
+export type { SourceEntry } from "./schema.js";

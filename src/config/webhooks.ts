@@ -34,6 +34,13 @@ export const webhooksConfigSchema = z
   })
   .strict();
 
+/** The path an ITSM instance's webhook is served at. */
+export function itsmWebhookPath(kind: string, instance: string): string {
+  return `/webhooks/${kind}/${encodeURIComponent(instance)}`;
+}
+
+export const GITHUB_WEBHOOK_PATH = "/webhooks/github";
+
 export type WebhooksConfig = z.output<typeof webhooksConfigSchema>;
 export type ItsmWebhookConfig = z.output<typeof itsmWebhookSchema>;
 export type GithubWebhookConfig = z.output<typeof githubWebhookSchema>;

@@ -56,9 +56,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     report.step(
       "demo.started",
       `scenario ${scenario.name}: ${scenario.summary}`,
-      {
-        scenario: scenario.name,
-      },
+      { scenario: scenario.name, workDir },
     );
     const outcome = await scenario.run({
       packageRoot: options.packageRoot ?? findPackageRoot(),

@@ -41,6 +41,7 @@ describe("closeloop demo --scenario aws-key", () => {
 
     // The key id is an identifier AWS itself logs (CloudTrail); the secret half never shows.
     expect(run.output).not.toContain(keySecret);
-    expect(run.leftDirs).toEqual([]);
+    expect(run.workDirLeft).toBe(false);
+    expect(run.sandboxStillServes).toBe(false);
   }, 60_000);
 });

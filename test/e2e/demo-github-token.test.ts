@@ -27,9 +27,7 @@ describe("closeloop demo --scenario github-token", () => {
     const github = systemNamed<GithubSimulator>(run, "github");
     expect(github.state.tokens.get(token)?.active).toBe(false);
     expect(github.state.calls).toContain("POST /credentials/revoke");
-    expect(
-      github.state.alerts.get("acme-demo/release-tools#7"),
-    ).toMatchObject({
+    expect(github.state.alerts.get("acme-demo/release-tools#7")).toMatchObject({
       state: "resolved",
       resolution: "revoked",
       validity: "inactive",
@@ -41,6 +39,7 @@ describe("closeloop demo --scenario github-token", () => {
     });
 
     expect(run.output).not.toContain(token);
-    expect(run.leftDirs).toEqual([]);
+    expect(run.workDirLeft).toBe(false);
+    expect(run.sandboxStillServes).toBe(false);
   }, 60_000);
 });

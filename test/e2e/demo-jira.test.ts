@@ -1,19 +1,10 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parsePostgresDsn } from "../../src/ingest/index.js";
 import {
   eventNamed,
   issueInSimulator,
+  leakedPostgresPassword,
   runScenario,
 } from "./scenario-harness.js";
-
-/** The password the sample project leaks: the value that must appear in no output. */
-export function leakedPostgresPassword(): string {
-  const line = readFileSync("examples/leaky-service/config/production.env", "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("DATABASE_URL="));
-  return parsePostgresDsn(line!.slice("DATABASE_URL=".length))!.password;
-}
 
 describe("closeloop demo --scenario jira", () => {
   it("moves the issue to Done only after the JSM approval, the revocation and the evidence", async () => {
@@ -37,6 +28,7 @@ describe("closeloop demo --scenario jira", () => {
     expect(eventNamed(run, "demo.checked").leakedPasswordLogsIn).toBe(false);
 
     expect(run.output).not.toContain(leakedPostgresPassword());
-    expect(run.leftDirs).toEqual([]);
+    expect(run.workDirLeft).toBe(false);
+    expect(run.sandboxStillServes).toBe(false);
   }, 120_000);
 });

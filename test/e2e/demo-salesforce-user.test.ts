@@ -38,6 +38,7 @@ describe("closeloop demo --scenario salesforce-user", () => {
     });
 
     expect(run.output).not.toContain(token);
-    expect(run.leftDirs).toEqual([]);
+    expect(run.workDirLeft).toBe(false);
+    expect(run.sandboxStillServes).toBe(false);
   }, 60_000);
 });

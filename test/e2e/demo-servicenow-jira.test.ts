@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { leakedPostgresPassword } from "./demo-jira.test.js";
 import {
   changeInSimulator,
   eventNamed,
   issueInSimulator,
+  leakedPostgresPassword,
   runScenario,
 } from "./scenario-harness.js";
 
@@ -20,6 +20,7 @@ describe("closeloop demo --scenario servicenow+jira", () => {
     const task = issueInSimulator(run, String(last.task));
     expect(task.statusCategory).toBe("done");
     expect(task.attachmentHashes).toContain(last.evidenceSha256);
+    expect(task.remoteLinkTitles.join(" ")).toContain(String(last.change));
 
     // The approval came from the change: the task was never asked for one.
     const requested = run.events.filter(
@@ -29,6 +30,7 @@ describe("closeloop demo --scenario servicenow+jira", () => {
     expect(eventNamed(run, "demo.checked").leakedPasswordLogsIn).toBe(false);
 
     expect(run.output).not.toContain(leakedPostgresPassword());
-    expect(run.leftDirs).toEqual([]);
+    expect(run.workDirLeft).toBe(false);
+    expect(run.sandboxStillServes).toBe(false);
   }, 120_000);
 });

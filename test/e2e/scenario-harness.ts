@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runDemo } from "../../src/demo/run-demo.js";
+import { parsePostgresDsn } from "../../src/ingest/index.js";
 import type { DemoOutcome } from "../../src/demo/types.js";
 import { JiraSimulator } from "../../src/sandbox/jira/index.js";
 import type { SandboxSystem } from "../../src/sandbox/server.js";
@@ -15,17 +15,14 @@ export interface ScenarioRun {
   events: Record<string, unknown>[];
   /** The simulated systems the scenario served; their state outlives the server. */
   systems: SandboxSystem[];
-  /** Temporary directories the run left behind (should be none). */
-  leftDirs: string[];
-}
-
-function demoDirs(): string[] {
-  return readdirSync(tmpdir()).filter((n) => n.startsWith("closeloop-demo-"));
+  /** Whether the run's temporary directory still exists afterwards (it should not). */
+  workDirLeft: boolean;
+  /** Whether the sandbox still answers afterwards (it should not). */
+  sandboxStillServes: boolean;
 }
 
 /** Runs one scenario in-process with --json, keeping its lines and its simulators. */
 export async function runScenario(scenario: string): Promise<ScenarioRun> {
-  const before = demoDirs();
   const lines: string[] = [];
   const systems: SandboxSystem[] = [];
 
@@ -37,13 +34,26 @@ export async function runScenario(scenario: string): Promise<ScenarioRun> {
     onSandbox: (served) => systems.push(...served),
   });
 
+  const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const started = events.find((e) => e.event === "demo.started");
+  const sandbox = events.find((e) => e.event === "demo.sandbox.started");
   return {
     outcome,
     output: lines.join("\n"),
-    events: lines.map((l) => JSON.parse(l) as Record<string, unknown>),
+    events,
     systems,
-    leftDirs: demoDirs().filter((d) => !before.includes(d)),
+    workDirLeft: existsSync(String(started?.workDir)),
+    sandboxStillServes: await answers(String(sandbox?.url)),
   };
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function sha256(bytes: Buffer): string {
@@ -73,7 +83,7 @@ export function changeInSimulator(run: ScenarioRun, number: string) {
   };
 }
 
-/** An issue as the Jira simulator holds it: status category and SHA-256 of each attachment. */
+/** An issue as the Jira simulator holds it: status category, attachments' SHA-256, links. */
 export function issueInSimulator(run: ScenarioRun, key: string) {
   const sim = systemNamed<JiraSimulator>(run, "jira");
   expectInstance(sim, JiraSimulator);
@@ -83,10 +93,14 @@ export function issueInSimulator(run: ScenarioRun, key: string) {
   return {
     statusCategory: status?.category,
     attachmentHashes: (issue?.attachments ?? []).map((a) => sha256(a.bytes)),
+    remoteLinkTitles: (issue?.remoteLinks ?? []).map((l) => l.title),
   };
 }
 
-function expectInstance(value: unknown, type: abstract new (...a: never[]) => unknown) {
+function expectInstance(
+  value: unknown,
+  type: abstract new (...a: never[]) => unknown,
+) {
   if (!(value instanceof type)) throw new Error(`not a ${type.name}`);
 }
 
@@ -103,4 +117,15 @@ export function eventNamed(run: ScenarioRun, name: string) {
   const found = run.events.find((e) => e.event === name);
   if (found === undefined) throw new Error(`no ${name} event`);
   return found;
+}
+
+/** The password the PostgreSQL sample project leaks: the value that must appear in no output. */
+export function leakedPostgresPassword(): string {
+  const line = sampleSetting(
+    "leaky-service/config/production.env",
+    "DATABASE_URL",
+  );
+  const dsn = parsePostgresDsn(line);
+  if (dsn === null) throw new Error("the sample's DATABASE_URL does not parse");
+  return dsn.password;
 }

@@ -1,4 +1,5 @@
 import { resolveSecretRef } from "../../config/secret-ref.js";
+import { GITHUB_WEBHOOK_PATH, itsmWebhookPath } from "../../config/webhooks.js";
 import type { Closeloop } from "../../container/index.js";
 import { resolve, TOKENS } from "../../container/index.js";
 import { InputError } from "../../domain/errors.js";
@@ -19,13 +20,6 @@ export interface WebhookRouteDeps {
   /** GitHub alerts, already stored; the daemon acts on them soon. */
   onIngested: (records: IngestRecord[]) => void;
 }
-
-/** The path an ITSM instance's webhook is served at. */
-export function itsmWebhookPath(kind: string, instance: string): string {
-  return `/webhooks/${kind}/${encodeURIComponent(instance)}`;
-}
-
-export const GITHUB_WEBHOOK_PATH = "/webhooks/github";
 
 /**
  * The receivers `http.webhooks` configures, as HTTP routes. Each checks its signature on the raw

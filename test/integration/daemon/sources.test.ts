@@ -80,6 +80,17 @@ describe("configured pull sources", () => {
     expect(await daemon.status()).toHaveLength(2);
   });
 
+  it("lists the sources in config check", async () => {
+    const setup = await withGithubSource();
+    daemon = setup.daemon;
+
+    const check = await daemon.cli(["config", "check"]);
+
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain("gh-acme (github-secret-scanning)");
+    expect(check.stdout).toContain("webhooks:       (none: polling only)");
+  });
+
   it("exits 2 listing the configured sources for an unknown --source", async () => {
     const setup = await withGithubSource();
     daemon = setup.daemon;

@@ -145,10 +145,14 @@ describe("Jira adapter against the simulator", () => {
 
   it("lists changed issues with one paged query and no duplicates", async () => {
     const { adapter } = makeAdapter();
-    for (const id of ["P1", "P2", "P3"]) await adapter.create(makeDraft(id));
+    const created: string[] = [];
+    for (const id of ["P1", "P2", "P3"])
+      created.push((await adapter.create(makeDraft(id))).id);
+    // Looked up once per adapter: it tells closeloop's own echo in the feed.
+    const own = await adapter.ownUserId();
     const before = sim.requests.length;
 
-    const { ids, cursor } = await adapter.listChangedSince(
+    const { ids, changes, cursor } = await adapter.listChangedSince(
       new Date(Date.now() - 60_000).toISOString(),
     );
 
@@ -167,6 +171,14 @@ describe("Jira adapter against the simulator", () => {
       searches.slice(1).every((r) => r.path.includes("nextPageToken=")),
     ).toBe(true);
     expect(Date.parse(cursor)).not.toBeNaN();
+    expect(changes?.map((c) => c.id)).toEqual(ids);
+    // Nobody but closeloop touched the new ones since it created them.
+    const fresh = changes?.filter((c) => created.includes(c.id));
+    expect(fresh?.map((c) => [c.updatedBy, c.byOwnUser])).toEqual([
+      [own, true],
+      [own, true],
+      [own, true],
+    ]);
     expect(checkAgainstOpenApi(searches)).toEqual([]);
   });
 });
