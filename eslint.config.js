@@ -1,15 +1,15 @@
-import js from '@eslint/js';
-import tseslint from 'typescript-eslint';
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
     ignores: [
-      'dist/**',
-      'node_modules/**',
-      'coverage/**',
-      'examples/**',
-      'bin/**',
-      'eslint.config.js',
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      "examples/**",
+      "bin/**",
+      "eslint.config.js",
     ],
   },
   js.configs.recommended,
@@ -21,29 +21,29 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
-    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
-      '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/only-throw-error': 'error',
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/only-throw-error": "error",
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
       ],
-      eqeqeq: ['error', 'always', { null: 'ignore' }],
-      'no-console': 'error',
+      eqeqeq: ["error", "always", { null: "ignore" }],
+      "no-console": "error",
     },
   },
   {
-    files: ['src/cli/**/*.ts', 'bench/**/*.ts'],
-    rules: { 'no-console': 'off' },
+    files: ["src/cli/**/*.ts", "bench/**/*.ts"],
+    rules: { "no-console": "off" },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ["test/**/*.ts"],
     rules: {
-      '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/unbound-method': 'off',
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/unbound-method": "off",
     },
   },
 );

@@ -1,12 +1,9 @@
 import type { Command } from "commander";
 import type { Closeloop } from "../container/index.js";
-import { resolve as resolveToken, TOKENS } from "../container/index.js";
+import { PAUSED_REASON } from "../engine/deferral.js";
 import { withCloseloop } from "./container.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
-
-/** Reasons the engine stores for a step refused by the pause (`executing failed: …`). */
-const PAUSED_CODE = "EXECUTION_PAUSED";
 
 export function registerPauseCommands(
   program: Command,
@@ -60,31 +57,21 @@ export function registerPauseCommands(
       writeLine(
         (t) => io.out(t),
         result.wasPaused
-          ? `execution resumed; ${result.rescheduled} held-back finding(s) run at the next pass`
+          ? `execution resumed; ${result.heldBack} held-back finding(s) run at the next pass`
           : "execution was not paused",
       );
     });
 }
 
 /**
- * Lifts the pause and makes the findings it held back due now: the engine backs a refused step
- * off like any failure (up to an hour), which must not delay the work once it is allowed again.
+ * Lifts the pause. Nothing else to undo: the engine never counted a paused step as a failure, so
+ * the findings it held back (counted here for the message) are due again at the next pass.
  */
 async function resume(
   closeloop: Closeloop,
-): Promise<{ wasPaused: boolean; rescheduled: number }> {
+): Promise<{ wasPaused: boolean; heldBack: number }> {
   const wasPaused = closeloop.pause.resume();
-  const now = resolveToken(closeloop.container, TOKENS.clock)().toISOString();
-  let rescheduled = 0;
-  for (const record of await closeloop.store.listFindings()) {
-    if (record.dueAt === null || !record.reason?.includes(PAUSED_CODE))
-      continue;
-    await closeloop.store.updateFinding(
-      record.fingerprint,
-      { dueAt: now, attempts: 0 },
-      now,
-    );
-    rescheduled += 1;
-  }
-  return { wasPaused, rescheduled };
+  const findings = await closeloop.store.listFindings();
+  const heldBack = findings.filter((f) => f.reason === PAUSED_REASON).length;
+  return { wasPaused, heldBack };
 }

@@ -185,6 +185,8 @@ export function createContainer(
         logger: get(TOKENS.logger),
         onStep: get(TOKENS.onStep),
         metrics: get(TOKENS.metrics),
+        // The same switch the target guards read: the engine holds off before journaling.
+        pause: get(TOKENS.pause),
         policy: {
           ticketLostPolicy: config.policy.ticketLost,
           ...(config.policy.allowedApprovalGroups === undefined

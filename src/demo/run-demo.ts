@@ -58,6 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       `scenario ${scenario.name}: ${scenario.summary}`,
       { scenario: scenario.name, workDir },
     );
+    controller.signal.throwIfAborted();
     const outcome = await scenario.run({
       packageRoot: options.packageRoot ?? findPackageRoot(),
       workDir,

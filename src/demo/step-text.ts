@@ -57,7 +57,10 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
     case "approval.requested":
       return `asked for approval of ${ticket} in ${system}; waiting for a person`;
     case "work.started":
-      return `${ticket} approved by someone else, plan hash matches: moved to Implement`;
+      return (
+        `${ticket} approved by someone else, plan hash matches: moved to ` +
+        (system === "Jira" ? "In Progress" : "Implement")
+      );
     case "approval.read":
       return `read the approval of ${ticket} back from ${system}: ${list(d.approvers)}`;
     case "action.executed":
@@ -67,7 +70,9 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
     case "evidence.attached":
       return `attached the signed evidence to ${ticket} and read it back (sha256 ${str("sha256").slice(0, 16)}…)`;
     case "ticket.closed":
-      return `closed ${ticket} as successful, pointing to the evidence`;
+      return system === "Jira"
+        ? `moved ${ticket} to Done, pointing to the evidence`
+        : `closed ${ticket} as successful, pointing to the evidence`;
     case "finding.regression":
       return "the finding came back after closure: a new cycle, linked to the old change";
     case "identity.unresolved":

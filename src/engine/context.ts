@@ -17,8 +17,15 @@ export interface Moved {
   record: FindingRecord;
 }
 
+/** `deferred`: put off by a pause or a remote "not now", counted apart from failures. */
 export type StepOutcome =
-  Moved | { kind: "wait"; dueAt: string | null; reason?: string | null };
+  | Moved
+  | {
+      kind: "wait";
+      dueAt: string | null;
+      reason?: string | null;
+      deferred?: boolean;
+    };
 
 /** Shared helpers of the steps; holds no state that matters across a restart. */
 export class StepContext {

@@ -7,6 +7,7 @@ import { StateConflictError } from "../store/errors.js";
 import type { FindingRecord } from "../store/types.js";
 import { ChangeFilter } from "./change-filter.js";
 import { StepContext } from "./context.js";
+import { deferStep } from "./deferral.js";
 import { backoffMs, errorFields, step } from "./dispatch.js";
 import type {
   EngineDeps,
@@ -75,6 +76,7 @@ export class Engine {
       processed: 0,
       transitions: 0,
       errors: 0,
+      deferred: 0,
       states: {},
     };
     const ctx = new StepContext(this.#deps);
@@ -182,6 +184,8 @@ export class Engine {
       for (let i = 0; i < MAX_STEPS_PER_PASS; i += 1) {
         const outcome = await step(ctx, record);
         if (outcome.kind === "wait") {
+          if (outcome.deferred === true)
+            summary.deferred = (summary.deferred ?? 0) + 1;
           const patch = { dueAt: outcome.dueAt, attempts: 0 };
           await store.updateFinding(
             record.fingerprint,
@@ -205,6 +209,10 @@ export class Engine {
       );
     } catch (error) {
       if (error instanceof StateConflictError) return;
+      if (await deferStep(ctx, record, error)) {
+        summary.deferred = (summary.deferred ?? 0) + 1;
+        return;
+      }
       summary.errors += 1;
       const attempts = record.attempts + 1;
       const retryAfter = isCloseloopError(error)

@@ -9,6 +9,7 @@ import type { ItsmAdapter, ItsmKind } from "../itsm/types.js";
 import type { Logger } from "../logging/logger.js";
 import type { TicketFieldsRenderer } from "../mapping/types.js";
 import type { Store } from "../store/types.js";
+import type { PauseSwitch } from "../targets/guard/index.js";
 import type { ActionOutcome, TargetAdapter } from "../targets/types.js";
 
 /** What ingest hands the engine; structurally the same as ingest's own record. */
@@ -97,6 +98,11 @@ export interface EngineDeps {
   onStep?: (event: StepEvent) => void;
   policy: EnginePolicy;
   metrics?: EngineMetrics;
+  /**
+   * The global stop switch (`closeloop pause`), read before any action is journaled: while it is
+   * on, approved findings wait in `executing`, and nothing counts as a failure.
+   */
+  pause?: PauseSwitch;
 }
 
 export interface IngestSummary {
@@ -112,6 +118,8 @@ export interface PassSummary {
   /** Steps that moved a finding to another state. */
   transitions: number;
   errors: number;
+  /** Findings put off, not failed: paused, or told by a system when to come back. */
+  deferred?: number;
   states: Partial<Record<FindingState, number>>;
 }
 

@@ -79,7 +79,11 @@ export interface TicketRecord {
   updatedAt: string;
 }
 
-export type IntentStatus = "pending" | "done" | "failed";
+/**
+ * `deferred`: the target refused before acting (not due yet, paused, circuit open, rate limited),
+ * so the call counts as not attempted and is begun again when due.
+ */
+export type IntentStatus = "pending" | "done" | "failed" | "deferred";
 
 /**
  * The intent/outcome journal: every external call with a side effect is begun here before it is
@@ -188,7 +192,16 @@ export interface Store {
   beginIntent(intent: NewIntent, at: string): Promise<IntentRecord>;
   completeIntent(
     key: string,
-    status: Exclude<IntentStatus, "pending">,
+    status: "done" | "failed",
+    output: Record<string, unknown>,
+    at: string,
+  ): Promise<void>;
+  /**
+   * Marks a begun intent `deferred`: the target refused before it acted, so the begin does not
+   * count as an attempt (`output` says why and until when).
+   */
+  deferIntent(
+    key: string,
     output: Record<string, unknown>,
     at: string,
   ): Promise<void>;

@@ -11,6 +11,11 @@ export interface TargetContext {
   secret: SecretValue | null;
   logger: Logger;
   signal?: AbortSignal;
+  /**
+   * The approved change the action runs under (the approval-source ticket), for a target that
+   * records it remotely (a secret-scanning alert resolved "under change CHG0030042").
+   */
+  changeRef?: { itsm: string; key: string; url?: string };
 }
 
 export type ActionOutcome = "done" | "already_done" | "failed";
@@ -57,6 +62,11 @@ export interface TargetAdapter {
   readonly id: string;
   /** The concrete actions for this identity; pure, no I/O. */
   plan(identity: Identity, finding: Finding): PlannedAction[];
+  /**
+   * The plan with what only the target can tell (the grants a role holds now, read from its
+   * catalog), so the approved plan names them exactly. Where present, the engine plans with it.
+   */
+  planLive?(identity: Identity, finding: Finding): Promise<PlannedAction[]>;
   /** Carries out one approved action. Idempotent: a repeat answers `already_done`. */
   execute(action: PlannedAction, ctx: TargetContext): Promise<ActionResult>;
   /** Probes the target, retrying to a deadline, and answers whether the credential is gone. */

@@ -1,9 +1,17 @@
 import { CloseloopError } from "../../domain/errors.js";
 import { sha256Hex } from "../../domain/secret.js";
-import type { ApprovalReading } from "../../itsm/types.js";
+import type { PlannedAction } from "../../domain/plan.js";
+import type { ApprovalReading, TicketRef } from "../../itsm/types.js";
 import type { FindingRecord } from "../../store/types.js";
-import type { ActionResult } from "../../targets/types.js";
+import type { ActionResult, TargetContext } from "../../targets/types.js";
 import type { StepContext, StepOutcome } from "../context.js";
+import {
+  deferralOf,
+  deferralReason,
+  PAUSE_RECHECK_MS,
+  PAUSED_REASON,
+  type Deferral,
+} from "../deferral.js";
 import { approvalSource, onGateBlocked, readAndGate } from "./approval-step.js";
 
 export function actionKey(record: FindingRecord, actionId: string): string {
@@ -17,6 +25,72 @@ function approvalKey(reading: ApprovalReading): string {
     .map((a) => a.recordId)
     .sort();
   return sha256Hex(ids.join(",")).slice(0, 16);
+}
+
+/**
+ * The global pause, read before anything is journaled or read from the ITSM: the finding waits in
+ * `executing`, looked at again from the next pass on, and the approval is read again on resume.
+ */
+async function holdIfPaused(
+  ctx: StepContext,
+  record: FindingRecord,
+): Promise<StepOutcome | null> {
+  const pause = ctx.deps.pause;
+  if (pause === undefined || !(await pause.isPaused())) return null;
+  // Logged, not a step event: nothing moved, and the demo's event list stays the loop's own.
+  if (record.reason !== PAUSED_REASON) {
+    ctx.deps.logger.info("execution.paused", {
+      findingId: record.fingerprint,
+      state: record.state,
+    });
+  }
+  return {
+    kind: "wait",
+    dueAt: ctx.later(PAUSE_RECHECK_MS),
+    reason: PAUSED_REASON,
+    deferred: true,
+  };
+}
+
+/** The ticket whose approval the actions run under, as the target may cite it. */
+function changeRefOf(ref: TicketRef): NonNullable<TargetContext["changeRef"]> {
+  return {
+    itsm: ref.itsm,
+    key: ref.key,
+    ...(ref.url === undefined ? {} : { url: ref.url }),
+  };
+}
+
+/**
+ * A target that said "not now" (not due, paused, circuit open, rate limited): the finding comes
+ * back when the target said, and a refusal before acting leaves the action not attempted.
+ */
+async function deferAction(
+  ctx: StepContext,
+  record: FindingRecord,
+  action: PlannedAction,
+  deferral: Deferral,
+): Promise<StepOutcome> {
+  const dueAt = ctx.later(deferral.delayMs);
+  if (deferral.refused) {
+    await ctx.deps.store.deferIntent(
+      actionKey(record, action.id),
+      { code: deferral.code, message: deferral.message, dueAt },
+      ctx.now(),
+    );
+  }
+  ctx.deps.logger.info("action.deferred", {
+    findingId: record.fingerprint,
+    actionId: action.id,
+    code: deferral.code,
+    dueAt,
+  });
+  return {
+    kind: "wait",
+    dueAt,
+    reason: deferralReason(`action ${action.id}`, deferral, dueAt),
+    deferred: true,
+  };
 }
 
 /**
@@ -40,6 +114,8 @@ export async function executeStep(
       `no target ${identity.targetId}`,
     );
   }
+  const paused = await holdIfPaused(ctx, record);
+  if (paused !== null) return paused;
   const ref = await approvalSource(ctx, record);
 
   let reading = ctx.freshReadings.get(record.fingerprint);
@@ -79,16 +155,20 @@ export async function executeStep(
   );
   ctx.emit("work.started", record, { planHash: plan.hash }, ref);
 
-  const targetCtx = {
+  const targetCtx: TargetContext = {
     finding: record.finding,
     identity,
     secret: null,
     logger: ctx.deps.logger,
+    changeRef: changeRefOf(ref),
   };
   for (const action of plan.actions) {
     const key = actionKey(record, action.id);
     const done = await store.getIntent(key);
     if (done?.status === "done") continue;
+    // Checked again before each action: a pause stops the next one, not only the next finding.
+    const pausedNow = await holdIfPaused(ctx, record);
+    if (pausedNow !== null) return pausedNow;
     const begun = await store.beginIntent(
       {
         key,
@@ -110,7 +190,14 @@ export async function executeStep(
         attempt: begun.attempts,
       });
     }
-    const result: ActionResult = await target.execute(action, targetCtx);
+    let result: ActionResult;
+    try {
+      result = await target.execute(action, targetCtx);
+    } catch (error) {
+      const deferral = deferralOf(error);
+      if (deferral === null) throw error;
+      return deferAction(ctx, record, action, deferral);
+    }
     ctx.deps.metrics?.actionExecuted(target.id, result.outcome);
     const failed = result.outcome === "failed";
     await store.completeIntent(

@@ -34,12 +34,16 @@ export async function planStep(
     principal: identity.principal,
   });
 
+  const actions =
+    target.planLive === undefined
+      ? target.plan(identity, record.finding)
+      : await target.planLive(identity, record.finding);
   const plan = makePlan({
     findingFingerprint: record.fingerprint,
     targetId: identity.targetId,
     targetKind: identity.targetKind,
     principal: identity.principal,
-    actions: target.plan(identity, record.finding),
+    actions,
   });
   const moved = await ctx.move(record, "planned", {
     identity,

@@ -29,7 +29,7 @@ export function beginIntent(
        started_at)
      VALUES (?, ?, ?, ?, 'pending', 1, ?, ?)
      ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1, started_at = excluded.started_at
-       WHERE status = 'pending' OR status = 'failed'`,
+       WHERE status IN ('pending', 'failed', 'deferred')`,
   ).run(
     intent.key,
     intent.fingerprint,
@@ -39,7 +39,7 @@ export function beginIntent(
     at,
   );
   db.prepare(
-    `UPDATE intents SET status = 'pending' WHERE key = ? AND status = 'failed'`,
+    `UPDATE intents SET status = 'pending' WHERE key = ? AND status IN ('failed', 'deferred')`,
   ).run(intent.key);
   return getIntent(db, intent.key) as IntentRecord;
 }
@@ -47,13 +47,27 @@ export function beginIntent(
 export function completeIntent(
   db: Database,
   key: string,
-  status: Exclude<IntentStatus, "pending">,
+  status: Exclude<IntentStatus, "pending" | "deferred">,
   output: Record<string, unknown>,
   at: string,
 ): void {
   db.prepare(
     `UPDATE intents SET status = ?, output_json = ?, finished_at = ? WHERE key = ?`,
   ).run(status, JSON.stringify(output), at, key);
+}
+
+/** A refusal before acting: the begin is taken back from the attempt count. */
+export function deferIntent(
+  db: Database,
+  key: string,
+  output: Record<string, unknown>,
+  at: string,
+): void {
+  db.prepare(
+    `UPDATE intents SET status = 'deferred', attempts = MAX(attempts - 1, 0),
+       output_json = ?, finished_at = ?
+     WHERE key = ? AND status = 'pending'`,
+  ).run(JSON.stringify(output), at, key);
 }
 
 export function listIntents(

@@ -184,13 +184,21 @@ export class SqliteStore implements Store {
 
   completeIntent(
     key: string,
-    status: Exclude<IntentStatus, "pending">,
+    status: Exclude<IntentStatus, "pending" | "deferred">,
     output: Record<string, unknown>,
     at: string,
   ): Promise<void> {
     return this.#tx(() =>
       journal.completeIntent(this.#db, key, status, output, at),
     );
+  }
+
+  deferIntent(
+    key: string,
+    output: Record<string, unknown>,
+    at: string,
+  ): Promise<void> {
+    return this.#tx(() => journal.deferIntent(this.#db, key, output, at));
   }
 
   getIntent(key: string): Promise<IntentRecord | null> {

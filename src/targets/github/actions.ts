@@ -187,10 +187,6 @@ export async function setAlertState(
         requestSummary: summary,
       });
     }
-    const changeRef =
-      "changeRef" in ctx && typeof ctx.changeRef === "string"
-        ? ctx.changeRef
-        : undefined;
     const answer = await admin.rest.secretScanning.updateAlert({
       ...ref,
       state: want,
@@ -198,7 +194,7 @@ export async function setAlertState(
         ? {
             resolution: "revoked" as const,
             resolution_comment: alertComment(
-              changeRef,
+              ctx.changeRef,
               ctx.finding.fingerprint,
             ),
           }
@@ -218,10 +214,12 @@ export async function setAlertState(
 
 /** The comment GitHub keeps for good (it cannot be edited): the change, and the finding. */
 function alertComment(
-  changeRef: string | undefined,
+  changeRef: TargetContext["changeRef"],
   fingerprint: string,
 ): string {
-  const change = changeRef === undefined ? "" : ` under change ${changeRef}`;
+  const link = changeRef?.url === undefined ? "" : ` (${changeRef.url})`;
+  const change =
+    changeRef === undefined ? "" : ` under change ${changeRef.key}${link}`;
   return `closeloop revoked this credential${change} (finding ${fingerprint.slice(0, 12)})`;
 }
 

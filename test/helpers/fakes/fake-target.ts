@@ -1,3 +1,4 @@
+import { CloseloopError } from "../../../src/domain/errors.js";
 import type { Finding } from "../../../src/domain/finding.js";
 import type { Identity, TargetKind } from "../../../src/domain/identity.js";
 import type { Plan, PlannedAction } from "../../../src/domain/plan.js";
@@ -33,6 +34,14 @@ export class FakeTarget implements TargetAdapter {
   readonly probeScript: ProbeAnswer[] = [];
   /** Action ids that answer `failed`. */
   readonly failingActions = new Set<string>();
+  /** Errors thrown, one per call, before the target acts (a breaker, a rate limit). */
+  readonly refusals: CloseloopError[] = [];
+  /** Action id → the time before which the action answers ACTION_NOT_DUE, as AWS's delete. */
+  readonly notBefore = new Map<string, string>();
+  /** The change each execute was told it runs under. */
+  readonly changeRefs: TargetContext["changeRef"][] = [];
+  /** The target's clock, for `notBefore`. */
+  clock: () => Date = () => new Date();
 
   constructor(id = "pg-test", kind: TargetKind = "postgres") {
     this.id = id;
@@ -68,6 +77,20 @@ export class FakeTarget implements TargetAdapter {
   execute(action: PlannedAction, ctx: TargetContext): Promise<ActionResult> {
     const key = `${ctx.identity.principal}/${action.id}`;
     this.executeCalls.push(key);
+    this.changeRefs.push(ctx.changeRef);
+    const refusal = this.refusals.shift();
+    if (refusal !== undefined) return Promise.reject(refusal);
+    const due = this.notBefore.get(action.id);
+    const waitMs =
+      due === undefined ? 0 : Date.parse(due) - this.clock().getTime();
+    if (waitMs > 0) {
+      return Promise.reject(
+        new CloseloopError("ACTION_NOT_DUE", `${action.id} is not due`, {
+          retryable: true,
+          retryAfterMs: waitMs,
+        }),
+      );
+    }
     this.faults.check("execute", "before");
     const base = {
       actionId: action.id,

@@ -10,6 +10,8 @@ import type {
   StepEvent,
 } from "../../../src/engine/types.js";
 import { EvidenceSigner } from "../../../src/evidence/signer.js";
+import type { PauseSwitch } from "../../../src/targets/guard/index.js";
+import type { TargetAdapter } from "../../../src/targets/types.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import { ManualClock } from "../../helpers/fakes/clock.js";
 import { FakeItsm } from "../../helpers/fakes/fake-itsm.js";
@@ -36,6 +38,9 @@ export class Harness {
   readonly signer: EvidenceSigner;
   policy: EnginePolicy = { ticketLostPolicy: "flag" };
   metrics: EngineMetrics | undefined;
+  pause: PauseSwitch | undefined;
+  /** What the engine is given as the target: the fake itself unless a test wraps it. */
+  targetAdapter: TargetAdapter = this.target;
   store!: SqliteStore;
   engine!: Engine;
 
@@ -54,7 +59,7 @@ export class Harness {
     this.engine = new Engine({
       store: this.store,
       itsms: this.itsms,
-      targets: [this.target],
+      targets: [this.targetAdapter],
       resolve: resolveTo("pg-test"),
       route: () => this.itsms.map((i) => i.instance),
       renderer: new FakeRenderer(),
@@ -65,6 +70,7 @@ export class Harness {
       onStep: (e) => this.events.push(e),
       policy: this.policy,
       ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
+      ...(this.pause === undefined ? {} : { pause: this.pause }),
     });
     return this;
   }

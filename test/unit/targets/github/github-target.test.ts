@@ -141,7 +141,11 @@ describe("GitHub target", () => {
     );
     const ctx = {
       ...makeContext(finding, identity, LEAKED),
-      changeRef: "CHG0030042",
+      changeRef: {
+        itsm: "servicenow",
+        key: "CHG0030042",
+        url: "https://snow.example/change_request.do?sys_id=1",
+      },
     };
 
     const resolved = await target.execute(action, ctx);
@@ -152,6 +156,9 @@ describe("GitHub target", () => {
     expect(resolved.resultCode).toBe("ALERT_RESOLVED");
     expect(alert.resolution).toBe("revoked");
     expect(alert.resolution_comment).toContain("CHG0030042");
+    expect(alert.resolution_comment).toContain(
+      "https://snow.example/change_request.do?sys_id=1",
+    );
     expect(repeat.outcome).toBe("already_done");
     expect(undone?.resultCode).toBe("ALERT_REOPENED");
     expect(sim.state.alerts.get("acme/api#42")?.state).toBe("open");
