@@ -27,8 +27,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY mappings ./mappings
 COPY examples ./examples
-COPY config/example.yaml ./config/example.yaml
-COPY config/demo.yaml ./config/demo.yaml
+# example.yaml and every demo scenario's configuration (`demo --scenario NAME`).
+COPY config ./config
 # The node image ships an unprivileged "node" user; PostgreSQL (the demo's) also refuses root.
 RUN mkdir -p /var/lib/closeloop /etc/closeloop \
     && chown node:node /var/lib/closeloop
