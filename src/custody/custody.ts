@@ -31,8 +31,9 @@ export function parseCustodyKey(base64: string, where: string): CustodyKey {
 }
 
 /**
- * Keeps a leaked value only where a probe needs it, sealed with AES-256-GCM. The finding's
- * fingerprint is the additional data, so a sealed value copied to another finding will not open.
+ * Keeps a leaked value only where a probe, or an action that sends the value itself (a token
+ * revocation), needs it, sealed with AES-256-GCM. The finding's fingerprint is the additional
+ * data, so a sealed value copied to another finding will not open.
  * Several keys: the first seals, any of them opens (rotation, then `rewrap`).
  */
 export class Custody {

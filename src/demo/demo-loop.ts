@@ -1,14 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { openCloseloop } from "../container/index.js";
+import { openCloseloop, type Closeloop } from "../container/index.js";
 import type { FindingStatusRow, StepEvent } from "../engine/types.js";
 import type { IngestRecord } from "../ingest/index.js";
 import { silentLogger } from "../logging/logger.js";
 import { passUntil } from "./passes.js";
-import {
-  openWithSecretOnExecute,
-  type DemoCloseloop,
-} from "./execute-secret.js";
 import { describeStep } from "./step-text.js";
 import type { DemoContext } from "./types.js";
 
@@ -24,11 +20,6 @@ export function custodyEnv(): NodeJS.ProcessEnv {
   return { CLOSELOOP_DEMO_CUSTODY_KEY: randomBytes(32).toString("base64") };
 }
 
-export interface DemoLoopOptions {
-  /** Targets whose actions need the leaked value itself (see execute-secret.ts). */
-  secretOnExecute?: boolean;
-}
-
 /**
  * closeloop as the daemon would run it, with each engine step printed as it happens and the store
  * closed when the demo ends. The evidence signing key is created in the run's data directory.
@@ -37,8 +28,7 @@ export async function openDemoLoop(
   ctx: DemoContext,
   config: Config,
   env: NodeJS.ProcessEnv,
-  options: DemoLoopOptions = {},
-): Promise<DemoCloseloop> {
+): Promise<Closeloop> {
   const deps = {
     env,
     logger: silentLogger,
@@ -47,9 +37,7 @@ export async function openDemoLoop(
       ctx.report.step(step.event, step.text, step.fields);
     },
   };
-  const loop = options.secretOnExecute
-    ? await openWithSecretOnExecute(config, deps)
-    : await openCloseloop(config, deps);
+  const loop = await openCloseloop(config, deps);
   ctx.cleanup.defer("closeloop store", () => loop.close());
   return loop;
 }
@@ -65,7 +53,7 @@ export interface AwaitingApproval {
  * null, with the row, when it ended somewhere else (an unresolved identity, say).
  */
 export async function ingestUntilApproval(
-  loop: DemoCloseloop,
+  loop: Closeloop,
   ctx: DemoContext,
   records: IngestRecord[],
 ): Promise<AwaitingApproval | { row: FindingStatusRow; tickets: null }> {
@@ -84,7 +72,7 @@ export async function ingestUntilApproval(
 
 /** Runs passes until the finding reaches an end state; answers it and the last evidence hash. */
 export async function runToEnd(
-  loop: DemoCloseloop,
+  loop: Closeloop,
   ctx: DemoContext,
 ): Promise<{ row: FindingStatusRow; evidenceSha256: string | null }> {
   const row = await passUntil(

@@ -33,8 +33,6 @@ export interface ServiceNowRun {
   settings: ConfigSetting[];
   records: IngestRecord[];
   checkGone(): Promise<GoneCheck>;
-  /** The target's actions take the leaked value itself (token revocation). */
-  secretOnExecute?: boolean;
 }
 
 /**
@@ -57,9 +55,7 @@ export async function runThroughServiceNow(
     [["itsm", 0, "baseUrl"], run.sandboxUrl],
     ...run.settings,
   ]);
-  const loop = await openDemoLoop(ctx, config, env, {
-    secretOnExecute: run.secretOnExecute ?? false,
-  });
+  const loop = await openDemoLoop(ctx, config, env);
 
   const waiting = await ingestUntilApproval(loop, ctx, run.records);
   const change = waiting.tickets?.[0]?.key;

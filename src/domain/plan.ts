@@ -19,7 +19,17 @@ export interface PlannedAction {
   undo: string | null;
   optional: boolean;
   params: Record<string, ActionParam>;
+  /**
+   * The call takes the leaked value itself (a token revoked by sending the token). Only such an
+   * action gets it from custody, for that call alone; it is part of the hash, so the change
+   * manager approves it knowingly. Absent everywhere else, which keeps older plans' hashes.
+   */
+  usesLeakedSecret?: true;
 }
+
+/** Said in the plan text on each action marked `usesLeakedSecret`. */
+export const LEAKED_VALUE_LINE =
+  "Uses the leaked value: yes, unsealed from custody for this call only, never logged or stored";
 
 export interface Plan {
   findingFingerprint: string;

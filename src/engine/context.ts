@@ -1,7 +1,12 @@
 import { CloseloopError } from "../domain/errors.js";
 import type { SecretValue } from "../domain/secret.js";
 import type { FindingState } from "../domain/states.js";
-import type { ApprovalReading, ItsmAdapter, TicketRef } from "../itsm/types.js";
+import type {
+  ApprovalReading,
+  ItsmAdapter,
+  TicketRef,
+  TicketStatus,
+} from "../itsm/types.js";
 import type {
   FindingPatch,
   FindingRecord,
@@ -27,10 +32,20 @@ export type StepOutcome =
       deferred?: boolean;
     };
 
+/** The key of a ticket in `StepContext.freshStatuses`. */
+export function ticketKey(ref: TicketRef): string {
+  return `${ref.instance}/${ref.id}`;
+}
+
 /** Shared helpers of the steps; holds no state that matters across a restart. */
 export class StepContext {
   /** An approval read in this pass that passed the gate, so execution need not read it twice. */
   readonly freshReadings = new Map<string, ApprovalReading>();
+  /**
+   * A ticket's status as a call of this pass answered it (`finishWork`, a status read), by
+   * `ticketKey`, so the close of the same pass need not read it again.
+   */
+  readonly freshStatuses = new Map<string, TicketStatus>();
 
   constructor(readonly deps: EngineDeps) {}
 

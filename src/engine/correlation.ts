@@ -1,4 +1,4 @@
-import type { Plan } from "../domain/plan.js";
+import { LEAKED_VALUE_LINE, type Plan } from "../domain/plan.js";
 
 /**
  * The idempotency marker written on every ticket: stable for a finding and cycle, so a lookup
@@ -18,6 +18,7 @@ export function defaultPlanText(plan: Plan): string {
       `${a.id}. ${a.summary}${a.optional ? " (optional)" : ""}`,
       `   impact: ${a.impact}`,
       `   verified by: ${a.verification}`,
+      ...(a.usesLeakedSecret === true ? [`   ${LEAKED_VALUE_LINE}`] : []),
       `   undo: ${a.undo ?? "cannot be undone"}`,
     ]),
     "",

@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isCloseloopError } from "../domain/errors.js";
 import { isEndState } from "../domain/states.js";
-import type { FindingState } from "../domain/states.js";
 import { StateConflictError } from "../store/errors.js";
 import type { FindingRecord } from "../store/types.js";
 import { ChangeFilter } from "./change-filter.js";
 import { StepContext } from "./context.js";
 import { deferStep } from "./deferral.js";
 import { backoffMs, errorFields, step } from "./dispatch.js";
+import { countOpenWithoutEvidence } from "./metric-readings.js";
 import type {
   EngineDeps,
   FindingStatusRow,
@@ -21,15 +21,6 @@ const MAX_STEPS_PER_PASS = 16;
 const MAX_BATCHES_PER_PASS = 50;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 const DEFAULT_BATCH = 100;
-
-/** States in which the change has run (or is running) and its evidence is not attached yet. */
-const RAN_STATES = new Set<FindingState>([
-  "executing",
-  "verifying",
-  "evidence",
-  "still_valid",
-  "action_failed",
-]);
 
 /** The reconcile loop: every step is a recorded transition; the store is its only memory. */
 export class Engine {
@@ -122,15 +113,16 @@ export class Engine {
       }
     }
 
-    let withoutEvidence = 0;
-    for (const f of await store.listFindings()) {
+    const findings = await store.listFindings();
+    for (const f of findings) {
       summary.states[f.state] = (summary.states[f.state] ?? 0) + 1;
-      if (this.#deps.metrics !== undefined && RAN_STATES.has(f.state)) {
-        const tickets = await store.listTickets(f.fingerprint, f.cycle);
-        withoutEvidence += tickets.filter((t) => t.lifecycle === "open").length;
-      }
     }
-    this.#deps.metrics?.openTicketsWithoutEvidence(withoutEvidence);
+    if (this.#deps.metrics !== undefined) {
+      const instances = this.#deps.itsms.map((i) => i.instance);
+      this.#deps.metrics.openTicketsWithoutEvidence(
+        await countOpenWithoutEvidence(store, findings, instances),
+      );
+    }
     return summary;
   }
 

@@ -75,8 +75,14 @@ export interface EngineRoute {
 /** What the engine reports to `/metrics`; `Metrics` (src/http/metrics.ts) has this shape. */
 export interface EngineMetrics {
   actionExecuted(target: string, outcome: ActionOutcome): void;
-  revocationVerified(detectedAt: string, verifiedAt: Date): void;
-  openTicketsWithoutEvidence(count: number): void;
+  /** `target` is the target's id; `detectedAt` the ISO time the current cycle was detected. */
+  revocationVerified(
+    target: string,
+    detectedAt: string,
+    verifiedAt: Date,
+  ): void;
+  /** Per ITSM instance id, every configured instance present (0 when none). */
+  openTicketsWithoutEvidence(counts: ReadonlyMap<string, number>): void;
 }
 
 export interface EngineDeps {

@@ -20,21 +20,23 @@ export interface MetricsOptions {
 
 /**
  * closeloop's metrics, on a registry of their own (never prom-client's global one, so two
- * daemons or two tests in one process never share counters). Labels carry ids, never secrets.
+ * daemons or two tests in one process never share counters). Labels carry configured ids (a
+ * target, an ITSM instance), never a finding id, a ticket key or a secret.
  */
 export class Metrics implements MetricsRegistry {
   readonly registry = new Registry();
-  readonly #revocation: Histogram;
-  readonly #openWithoutEvidence: Gauge;
+  readonly #revocation: Histogram<"target">;
+  readonly #openWithoutEvidence: Gauge<"instance">;
   readonly #actions: Counter<"target" | "outcome">;
-  readonly #itsmRequests: Counter<"instance" | "status">;
+  readonly #itsmRequests: Counter<"instance" | "method" | "status">;
   readonly #itsmRateLimited: Counter<"instance">;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
     this.#revocation = new Histogram({
       name: "closeloop_detection_to_revocation_seconds",
-      help: "Time from detection of a finding to its verified revocation.",
+      help: "Time from detection of a finding to its verified revocation, by target id.",
+      labelNames: ["target"],
       // From minutes to a week: a change waits on a CAB, not on code.
       buckets: [
         60,
@@ -51,7 +53,10 @@ export class Metrics implements MetricsRegistry {
     });
     this.#openWithoutEvidence = new Gauge({
       name: "closeloop_open_tickets_without_evidence",
-      help: "Tickets open whose change has run but whose evidence is not attached yet.",
+      help:
+        "Open tickets whose change has run but whose evidence is not confirmed attached, " +
+        "by ITSM instance.",
+      labelNames: ["instance"],
       registers,
     });
     this.#actions = new Counter({
@@ -62,8 +67,8 @@ export class Metrics implements MetricsRegistry {
     });
     this.#itsmRequests = new Counter({
       name: "closeloop_itsm_requests_total",
-      help: "Requests to ITSM instances, by instance and HTTP status (or 'error').",
-      labelNames: ["instance", "status"],
+      help: "Requests to ITSM instances, by instance, method and HTTP status (or 'error').",
+      labelNames: ["instance", "method", "status"],
       registers,
     });
     this.#itsmRateLimited = new Counter({
@@ -85,15 +90,23 @@ export class Metrics implements MetricsRegistry {
     return this.registry.metrics();
   }
 
-  /** A finding's credential was verified revoked; `detectedAt` is the finding's ISO time. */
-  revocationVerified(detectedAt: string, verifiedAt: Date = new Date()): void {
+  /** A credential on `target` was verified revoked; `detectedAt` is its detection's ISO time. */
+  revocationVerified(
+    target: string,
+    detectedAt: string,
+    verifiedAt: Date = new Date(),
+  ): void {
     const seconds = (verifiedAt.getTime() - Date.parse(detectedAt)) / 1000;
     if (!Number.isFinite(seconds) || seconds < 0) return;
-    this.#revocation.observe(seconds);
+    this.#revocation.observe({ target }, seconds);
   }
 
-  openTicketsWithoutEvidence(count: number): void {
-    this.#openWithoutEvidence.set(count);
+  /** The whole count per instance, read from the store: instances left out are dropped. */
+  openTicketsWithoutEvidence(counts: ReadonlyMap<string, number>): void {
+    this.#openWithoutEvidence.reset();
+    for (const [instance, count] of counts) {
+      this.#openWithoutEvidence.set({ instance }, count);
+    }
   }
 
   actionExecuted(target: string, outcome: ActionOutcome): void {
@@ -101,8 +114,12 @@ export class Metrics implements MetricsRegistry {
   }
 
   /** One request to an ITSM: `status` is the HTTP status, or `error` when none came back. */
-  itsmRequest(instance: string, status: number | "error"): void {
-    this.#itsmRequests.inc({ instance, status: String(status) });
+  itsmRequest(
+    instance: string,
+    method: string,
+    status: number | "error",
+  ): void {
+    this.#itsmRequests.inc({ instance, method, status: String(status) });
     if (status === 429) this.#itsmRateLimited.inc({ instance });
   }
 }

@@ -1,10 +1,12 @@
 export {
   targetMatchSchema,
+  identityRuleSchema,
   ownershipSchema,
   ownershipRuleSchema,
 } from "./schema.js";
 export type {
   TargetMatch,
+  IdentityRule,
   MatchableTarget,
   Ownership,
   OwnershipRule,

@@ -1,5 +1,6 @@
 import type { Finding, IdentityHints } from "../domain/finding.js";
 import type { Resolution, TargetKind } from "../domain/identity.js";
+import { resolveByRules } from "./rules.js";
 import type { MatchableTarget } from "./schema.js";
 
 const PG_DEFAULT_PORT = 5432;
@@ -9,25 +10,21 @@ interface Candidate {
   principal: string;
   /** What was looked for, in words, for the "unresolved" reason. */
   wanted: string;
+  /** The hints name where (host, account, org, instance): match rules then stand back. */
+  located: boolean;
   fits: (t: MatchableTarget) => boolean;
 }
 
 /**
- * Ties a finding to one configured target and a principal on it. Exactly one target must fit: two
- * fitting targets are reported as ambiguous rather than guessed, since the next step revokes.
+ * Ties a finding to one configured target and a principal on it: by its hints first, then by the
+ * targets' `match.rules`. Exactly one target must fit: two fitting targets are reported as
+ * ambiguous rather than guessed, since the next step revokes.
  */
 export function resolveIdentity(
   finding: Finding,
   targets: MatchableTarget[],
 ): Resolution {
   const candidates = candidatesFor(finding.hints);
-  if (candidates.length === 0) {
-    return unresolved(
-      `no identity hints in the finding (detector ${finding.detector}); ` +
-        "looked for a postgres connection, an AWS key or account, a GitHub token, " +
-        "a Salesforce instance, a TLS endpoint",
-    );
-  }
   const reasons: string[] = [];
   for (const c of candidates) {
     const fitting = targets.filter((t) => t.kind === c.kind && c.fits(t));
@@ -49,6 +46,17 @@ export function resolveIdentity(
         : `no ${c.kind} target matches ${c.wanted} (checked: ${ofKind.join(", ") || "none"})`,
     );
   }
+
+  const ruled = resolveByRules(finding, targets, candidates);
+  if (ruled.kind === "resolved") return { ok: true, identity: ruled.identity };
+  if (ruled.kind === "refused") reasons.push(ruled.reason);
+  if (reasons.length === 0) {
+    return unresolved(
+      `no identity hints in the finding (detector ${finding.detector}); ` +
+        "looked for a postgres connection, an AWS key or account, a GitHub token, " +
+        "a Salesforce instance, a TLS endpoint, and a target's match.rules",
+    );
+  }
   return unresolved(reasons.join("; "));
 }
 
@@ -61,6 +69,7 @@ function candidatesFor(h: IdentityHints): Candidate[] {
       kind: "postgres",
       principal: pg.user,
       wanted: `host ${pg.host} port ${port}${pg.database ? ` database ${pg.database}` : ""}`,
+      located: true,
       fits: (t) => {
         const hosts = [...(t.match?.hosts ?? []), ...(t.host ? [t.host] : [])];
         const ports = [...(t.match?.ports ?? []), ...(t.port ? [t.port] : [])];
@@ -87,6 +96,7 @@ function candidatesFor(h: IdentityHints): Candidate[] {
       wanted: account
         ? `AWS account ${account}`
         : "an AWS key of an unknown account",
+      located: account !== undefined,
       // With no account known, only a target that claims every account (no list) may take it.
       fits: (t) =>
         account
@@ -100,6 +110,7 @@ function candidatesFor(h: IdentityHints): Candidate[] {
       kind: "github",
       principal: h.githubTokenType,
       wanted: org ? `GitHub org ${org}` : "a GitHub token of an unknown org",
+      located: org !== undefined,
       fits: (t) =>
         org
           ? (t.match?.githubOrgs ?? []).includes(org)
@@ -112,6 +123,7 @@ function candidatesFor(h: IdentityHints): Candidate[] {
       kind: "salesforce",
       principal: h.salesforceUser ?? h.principal ?? instance,
       wanted: `Salesforce instance ${instance}`,
+      located: true,
       fits: (t) => (t.match?.salesforceInstances ?? []).includes(instance),
     });
   }
@@ -121,6 +133,7 @@ function candidatesFor(h: IdentityHints): Candidate[] {
       kind: "runbook",
       principal: endpoint,
       wanted: `endpoint ${endpoint}`,
+      located: true,
       fits: (t) => (t.match?.endpoints ?? []).includes(endpoint),
     });
   }

@@ -1,5 +1,6 @@
 import { ANY_INDEX, JsonSplitter } from "./json-splitter.js";
 import type { PathPattern, PathStep, RootType } from "./json-splitter.js";
+import { parseJsonList } from "./decode.js";
 import { parseJson } from "./report-errors.js";
 
 /** The items found in one chunk; values are parsed (or validated) in order, on demand. */
@@ -100,7 +101,7 @@ export class ArrayBatcher {
 
     let values: unknown;
     try {
-      values = JSON.parse(`[${pending.toString("utf8", start, cut + 1)}]`);
+      values = parseJsonList(pending, start, cut + 1);
     } catch {
       return this.#toExact(pending);
     }

@@ -174,7 +174,14 @@ function unique(tags: string[] | undefined): string[] {
   return out;
 }
 
+/** The location without empty fields; itself when it has none (formats build a fresh one each). */
 function compact(location: FindingLocation): FindingLocation {
+  let empty = false;
+  for (const key in location) {
+    const value = location[key as keyof FindingLocation];
+    if (value === undefined || value === "" || value === null) empty = true;
+  }
+  if (!empty) return location;
   const out: Record<string, unknown> = {};
   for (const key in location) {
     const value = location[key as keyof FindingLocation];

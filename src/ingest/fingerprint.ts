@@ -45,8 +45,16 @@ export function sourceFingerprint(namespace: string, ...ids: string[]): string {
 export function isRedacted(value: string): boolean {
   return (
     value === "" ||
-    /^REDACTED/.test(value) ||
-    /^\*+$/.test(value) ||
+    value.startsWith("REDACTED") ||
+    isStars(value) ||
     value.endsWith("...")
   );
+}
+
+/** Only `*` (checked by hand: three regular expressions a record showed in the ingest profile). */
+function isStars(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (value.charCodeAt(i) !== 0x2a) return false;
+  }
+  return value.length > 0;
 }

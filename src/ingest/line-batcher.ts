@@ -1,4 +1,5 @@
 import type { SplitBatch } from "./array-batcher.js";
+import { decodeUtf8 } from "./decode.js";
 import { parseJson } from "./report-errors.js";
 
 const NEWLINE = 0x0a;
@@ -24,7 +25,7 @@ export class LineBatcher {
       this.#pending = pending;
       return new LineBatch("", this.#base);
     }
-    const batch = this.#batch(pending.toString("utf8", 0, cut + 1));
+    const batch = this.#batch(decodeUtf8(pending, 0, cut + 1));
     this.#pending = pending.subarray(cut + 1);
     this.#base += cut + 1;
     return batch;
@@ -33,7 +34,7 @@ export class LineBatcher {
   end(): SplitBatch {
     const rest = this.#pending;
     this.#pending = Buffer.alloc(0);
-    return this.#batch(rest.length === 0 ? "" : rest.toString("utf8"));
+    return this.#batch(decodeUtf8(rest, 0, rest.length));
   }
 
   #batch(text: string): LineBatch {

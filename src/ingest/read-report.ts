@@ -22,7 +22,9 @@ import type {
 } from "./types.js";
 
 const HEAD_BYTES = 1024 * 1024;
-const CHUNK_BYTES = 1024 * 1024;
+// Small enough that a chunk and the records parsed from it stay in the young generation: 1 MB
+// chunks doubled the peak RSS of a 1 GB report and cost more CPU.
+const CHUNK_BYTES = 128 * 1024;
 
 export interface OpenedReport {
   format: FormatName;

@@ -94,6 +94,11 @@ export interface AttachmentRef {
 export interface CloseOutcome {
   successful: boolean;
   notes: string;
+  /**
+   * The raw state the ticket was seen in during this pass (a `finishWork` answer or a status
+   * read), so the adapter can skip a state step the ticket has already taken.
+   */
+  ticketState?: string;
 }
 
 /** A ticket of closeloop's that changed since a poll cursor, and who changed it last. */
@@ -125,13 +130,29 @@ export interface ItsmAdapter {
   /** The ITSM user closeloop acts as: its approvals never count. */
   readonly ownUserId: () => Promise<string>;
   findByCorrelation(correlationId: string): Promise<TicketRef | null>;
+  /**
+   * Opens the ticket. The caller has just looked the correlation id up and found nothing (the
+   * engine's journaled lookup); after an ambiguous failure the adapter looks again itself.
+   */
   create(draft: TicketDraft): Promise<TicketRef>;
   requestApproval(ref: TicketRef): Promise<void>;
   readApproval(ref: TicketRef): Promise<ApprovalReading>;
   startWork(ref: TicketRef): Promise<void>;
   addNote(ref: TicketRef, text: string): Promise<void>;
+  /**
+   * The work is done and verified: the note goes on the ticket, on the same write as the move to
+   * the step after implementation where the ITSM has one (ServiceNow Review). Answers the status
+   * that write found the ticket in, or null when the write does not show it.
+   */
+  finishWork(ref: TicketRef, note: string): Promise<TicketStatus | null>;
+  /** Uploads the file and checks the upload's answer; `ready` false while the ITSM says pending. */
   attach(ref: TicketRef, file: EvidenceFile): Promise<AttachmentRef>;
   listAttachments(ref: TicketRef): Promise<AttachmentRef[]>;
+  /**
+   * The attachment an upload answered with, read back from the ticket now with its size and
+   * SHA-256 as the ITSM holds them; null when it is no longer there.
+   */
+  readBack(ref: TicketRef, attached: AttachmentRef): Promise<AttachmentRef | null>;
   close(ref: TicketRef, outcome: CloseOutcome): Promise<void>;
   readStatus(ref: TicketRef): Promise<TicketStatus>;
   /**

@@ -1,4 +1,4 @@
-import type { Plan } from "../domain/plan.js";
+import { LEAKED_VALUE_LINE, type Plan } from "../domain/plan.js";
 
 const HASH_LABEL = "closeloop plan hash:";
 
@@ -20,6 +20,7 @@ export function renderPlanText(plan: Plan): string {
     lines.push(`${index + 1}. ${action.summary}${optional}`);
     lines.push(`   Impact: ${action.impact}`);
     lines.push(`   Verification: ${action.verification}`);
+    if (action.usesLeakedSecret === true) lines.push(`   ${LEAKED_VALUE_LINE}`);
     lines.push(
       `   Undo: ${action.undo ?? "cannot be undone"}`,
       `   Action: ${action.id} ${action.kind}`,

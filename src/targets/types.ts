@@ -7,7 +7,10 @@ import type { Logger } from "../logging/logger.js";
 export interface TargetContext {
   finding: Finding;
   identity: Identity;
-  /** The leaked value, decrypted from custody for a probe; null when none was kept. */
+  /**
+   * The leaked value, opened from custody for a probe, or for an action its plan marks
+   * `usesLeakedSecret`; null for every other action and when none was kept.
+   */
   secret: SecretValue | null;
   logger: Logger;
   signal?: AbortSignal;

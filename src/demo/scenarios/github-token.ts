@@ -72,7 +72,6 @@ async function runGithubTokenScenario(ctx: DemoContext): Promise<DemoOutcome> {
     env: { CLOSELOOP_DEMO_GITHUB_TOKEN: connectorToken },
     settings: [[["targets", 0, "baseUrl"], apiUrl]],
     records,
-    secretOnExecute: true,
     checkGone: async () => {
       const after = await githubTokenOutcome(apiUrl, token);
       const alert = alertOf();

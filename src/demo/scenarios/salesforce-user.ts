@@ -3,7 +3,6 @@ import { SalesforceSimulator } from "../../sandbox/salesforce/index.js";
 import { freshSecret } from "../demo-loop.js";
 import { createDemoServiceNow, startDemoSandbox } from "../demo-sandbox.js";
 import {
-  addSalesforceHints,
   plantAccessToken,
   salesforceTokenOutcome,
 } from "../salesforce-sample.js";
@@ -67,23 +66,13 @@ async function runSalesforceUserScenario(
       `${before.authenticated ? `yes (${before.observed})` : "no"}`,
     { user: leakyUser, leakedTokenWorks: before.authenticated },
   );
-  const [record] = await ingestBundledReport(ctx, {
+  // TruffleHog names neither the org nor the user: the target's match.rules in the config do.
+  const records = await ingestBundledReport(ctx, {
     projectDir,
     file: "trufflehog-report.jsonl",
     format: "trufflehog",
     scanner: "TruffleHog",
   });
-  const enriched = addSalesforceHints(record!, projectDir);
-  ctx.report.step(
-    "demo.hints.added",
-    `the report names no org; the settings beside the token do: ` +
-      `${enriched.finding.hints.salesforceInstance ?? "?"}, user ` +
-      `${enriched.finding.hints.salesforceUser ?? "?"}`,
-    {
-      salesforceInstance: enriched.finding.hints.salesforceInstance,
-      salesforceUser: enriched.finding.hints.salesforceUser,
-    },
-  );
 
   const userId = salesforce.state.userByName(leakyUser)?.Id ?? "";
   return runThroughServiceNow(ctx, {
@@ -92,8 +81,7 @@ async function runSalesforceUserScenario(
     configFile: CONFIG_FILE,
     env: { CLOSELOOP_DEMO_SF_CLIENT_SECRET: connectorSecret },
     settings: [[["targets", 0, "instanceUrl"], sandbox.url]],
-    records: [enriched],
-    secretOnExecute: true,
+    records,
     checkGone: async () => {
       const after = await salesforceTokenOutcome(sandbox.url, token);
       const frozen = salesforce.state.loginOf(userId)?.IsFrozen === true;

@@ -3,6 +3,7 @@ import { buildEvidence, evidenceFileName } from "../../evidence/document.js";
 import type { AttachmentRef, TicketRef } from "../../itsm/types.js";
 import type { EvidenceRecord, FindingRecord } from "../../store/types.js";
 import type { ActionResult, ProbeResult } from "../../targets/types.js";
+import { ticketKey } from "../context.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import { approvalSource } from "./approval-step.js";
 import { checkTicketsAlive } from "./lost.js";
@@ -57,34 +58,69 @@ async function evidenceOf(
 const matches = (a: AttachmentRef, doc: EvidenceRecord): boolean =>
   a.sha256 === doc.sha256 && a.sizeBytes === doc.bytes.length;
 
+/** The attachment a journaled upload answered with; null for an entry without one. */
+function attachedRef(output: Record<string, unknown>): AttachmentRef | null {
+  const { id, fileName, sizeBytes, sha256, ready } = output;
+  if (typeof id !== "string" || id === "") return null;
+  return {
+    id,
+    fileName: typeof fileName === "string" ? fileName : "",
+    sizeBytes: typeof sizeBytes === "number" ? sizeBytes : -1,
+    sha256: typeof sha256 === "string" ? sha256 : "",
+    ready: ready === true,
+  };
+}
+
 /** Attaches the document unless an earlier, interrupted upload already put it there. */
 async function attachOnce(
   ctx: StepContext,
   record: FindingRecord,
   ref: TicketRef,
   doc: EvidenceRecord,
-): Promise<void> {
+): Promise<AttachmentRef | null> {
   const key = `evidence.attach:${record.fingerprint}:${record.cycle}:${ref.instance}`;
-  await ctx.once(record, key, "evidence.attach", async (begun) => {
-    const itsm = ctx.itsm(ref.instance);
-    if (begun.attempts > 1) {
-      const present = (await itsm.listAttachments(ref)).find((a) =>
-        matches(a, doc),
-      );
-      if (present !== undefined) return { ...present };
-    }
-    const attached = await itsm.attach(ref, {
-      fileName: evidenceFileName(ref.key, record.fingerprint),
-      contentType: "application/json",
-      bytes: doc.bytes,
-    });
-    return { ...attached };
-  });
+  const output = await ctx.once(
+    record,
+    key,
+    "evidence.attach",
+    async (begun) => {
+      const itsm = ctx.itsm(ref.instance);
+      if (begun.attempts > 1) {
+        const present = (await itsm.listAttachments(ref)).find((a) =>
+          matches(a, doc),
+        );
+        if (present !== undefined) return { ...present };
+      }
+      const attached = await itsm.attach(ref, {
+        fileName: evidenceFileName(ref.key, record.fingerprint),
+        contentType: "application/json",
+        bytes: doc.bytes,
+      });
+      return { ...attached };
+    },
+  );
+  return attachedRef(output);
+}
+
+/**
+ * The evidence as the ticket holds it now: the uploaded attachment read back by its id (one call),
+ * or, for a journal entry that names none, the first matching one of the ticket's list.
+ */
+async function readEvidence(
+  ctx: StepContext,
+  ref: TicketRef,
+  attached: AttachmentRef | null,
+  doc: EvidenceRecord,
+): Promise<AttachmentRef | null> {
+  const itsm = ctx.itsm(ref.instance);
+  if (attached !== null) return itsm.readBack(ref, attached);
+  const listed = await itsm.listAttachments(ref);
+  return listed.find((a) => matches(a, doc)) ?? null;
 }
 
 /**
  * evidence → closed. Closure contract 1: every ticket of the finding gets the document, and each
- * is closed only after its attachment list shows it, ready, with the same SHA-256 and size.
+ * is closed only after it is read back from the ticket, ready, with the same SHA-256 and size.
  */
 export async function closeStep(
   ctx: StepContext,
@@ -103,29 +139,37 @@ export async function closeStep(
 
   const refs = await ctx.openRefs(record);
   const doc = await evidenceOf(ctx, record, refs);
-  for (const ref of refs) await attachOnce(ctx, record, ref, doc);
+  const attached = new Map<string, AttachmentRef | null>();
+  for (const ref of refs)
+    attached.set(ref.instance, await attachOnce(ctx, record, ref, doc));
 
   for (const ref of refs) {
-    const listed = await ctx.itsm(ref.instance).listAttachments(ref);
-    const present = listed.find((a) => matches(a, doc));
-    if (present?.ready !== true) {
-      if (present === undefined) {
-        // Journaled as attached but not there: upload again on the next look.
-        const key = `evidence.attach:${record.fingerprint}:${record.cycle}:${ref.instance}`;
-        await ctx.deps.store.completeIntent(
-          key,
-          "failed",
-          { missing: true },
-          ctx.now(),
-        );
-      }
+    const present = await readEvidence(
+      ctx,
+      ref,
+      attached.get(ref.instance) ?? null,
+      doc,
+    );
+    if (present !== null && !present.ready) {
       return {
         kind: "wait",
         dueAt: ctx.later(ATTACHMENT_RECHECK_MS),
-        reason:
-          present === undefined
-            ? "evidence not found on the ticket"
-            : "evidence pending",
+        reason: "evidence pending",
+      };
+    }
+    if (present === null || !matches(present, doc)) {
+      // Journaled as attached but not there (or not these bytes): upload again on the next look.
+      const key = `evidence.attach:${record.fingerprint}:${record.cycle}:${ref.instance}`;
+      await ctx.deps.store.completeIntent(
+        key,
+        "failed",
+        { missing: true },
+        ctx.now(),
+      );
+      return {
+        kind: "wait",
+        dueAt: ctx.later(ATTACHMENT_RECHECK_MS),
+        reason: "evidence not found on the ticket",
       };
     }
   }
@@ -137,7 +181,9 @@ export async function closeStep(
     const ref = t.ref;
     if (ref === null || t.lifecycle !== "open") continue;
     await ctx.once(record, closeKey(ref.instance), "ticket.close", async () => {
+      const seen = ctx.freshStatuses.get(ticketKey(ref))?.rawState;
       await ctx.itsm(ref.instance).close(ref, {
+        ...(seen === undefined ? {} : { ticketState: seen }),
         successful: true,
         // The close notes are the "evidence attached" note: one call fewer per ticket.
         notes:

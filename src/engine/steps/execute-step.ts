@@ -62,6 +62,28 @@ function changeRefOf(ref: TicketRef): NonNullable<TargetContext["changeRef"]> {
 }
 
 /**
+ * What one action is given: the shared context with `secret: null`, unless the approved plan marks
+ * the action as taking the leaked value itself (a token revoked by sending it). Only then is it
+ * unsealed from custody, for this call alone; no log line, journal entry or result holds it.
+ */
+async function contextFor(
+  ctx: StepContext,
+  record: FindingRecord,
+  action: PlannedAction,
+  shared: TargetContext,
+): Promise<TargetContext> {
+  if (action.usesLeakedSecret !== true) return shared;
+  const secret = await ctx.secretFor(record);
+  ctx.deps.logger.info("secret.unsealed", {
+    findingId: record.fingerprint,
+    actionId: action.id,
+    target: shared.identity.targetId,
+    inCustody: secret !== null,
+  });
+  return { ...shared, secret };
+}
+
+/**
  * A target that said "not now" (not due, paused, circuit open, rate limited): the finding comes
  * back when the target said, and a refusal before acting leaves the action not attempted.
  */
@@ -190,9 +212,10 @@ export async function executeStep(
         attempt: begun.attempts,
       });
     }
+    const actionCtx = await contextFor(ctx, record, action, targetCtx);
     let result: ActionResult;
     try {
-      result = await target.execute(action, targetCtx);
+      result = await target.execute(action, actionCtx);
     } catch (error) {
       const deferral = deferralOf(error);
       if (deferral === null) throw error;

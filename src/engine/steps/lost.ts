@@ -1,5 +1,6 @@
 import type { TicketRef } from "../../itsm/types.js";
 import type { FindingRecord } from "../../store/types.js";
+import { ticketKey } from "../context.js";
 import type { StepContext, StepOutcome } from "../context.js";
 
 /**
@@ -41,7 +42,11 @@ export async function ticketLost(
   return moved;
 }
 
-/** Checks every ticket of the cycle is still open; answers with the lost-ticket outcome if not. */
+/**
+ * Checks every ticket of the cycle is still open; answers with the lost-ticket outcome if not. A
+ * status a write of this pass already answered with (`freshStatuses`) is used instead of a read,
+ * and each status seen is kept there for the close that follows.
+ */
 export async function checkTicketsAlive(
   ctx: StepContext,
   record: FindingRecord,
@@ -50,7 +55,10 @@ export async function checkTicketsAlive(
   for (const t of await ctx.tickets(record)) {
     if (t.ref === null || t.lifecycle !== "open") continue;
     if (await closingByUs(t.instance)) continue;
-    const status = await ctx.itsm(t.instance).readStatus(t.ref);
+    const status =
+      ctx.freshStatuses.get(ticketKey(t.ref)) ??
+      (await ctx.itsm(t.instance).readStatus(t.ref));
+    ctx.freshStatuses.set(ticketKey(t.ref), status);
     if (status.key !== t.ref.key) {
       // The id is the identity; the key can change when a Jira issue moves (BR-16).
       await ctx.deps.store.saveTicket({

@@ -2,6 +2,8 @@ import { assertNever, CloseloopError } from "../../domain/errors.js";
 import type { FindingRecord } from "../../store/types.js";
 import type { ProbeResult } from "../../targets/types.js";
 import type { StepContext, StepOutcome } from "../context.js";
+import { finishWork } from "./finish-work.js";
+import { reportRevocation } from "../metric-readings.js";
 
 const DEFAULT_MAX_INDETERMINATE = 5;
 const INDETERMINATE_RETRY_MS = 60_000;
@@ -71,20 +73,20 @@ export async function verifyStep(
     );
   switch (result.answer) {
     case "invalid": {
-      ctx.deps.metrics?.revocationVerified(
-        record.finding.detectedAt,
-        ctx.deps.clock(),
-      );
-      await ctx.note(
+      // On the same write as the ticket's move out of implementation (ServiceNow Review).
+      await finishWork(
+        ctx,
         record,
-        "verified",
         `closeloop: actions ${actions}. Verification: the credential no longer works ` +
           `(${result.checks.map((c) => `${c.name}: ${c.observed}`).join("; ")}).`,
       );
-      return ctx.move(record, "evidence", {
+      const verified = await ctx.move(record, "evidence", {
         lastStep: "verification.answered",
         dueAt: ctx.now(),
       });
+      // After the move: a retried step (a failed note) observes the cycle once, not per probe.
+      await reportRevocation(ctx.deps, record, target.id);
+      return verified;
     }
     case "valid": {
       const reason = "the probe says the credential still works";

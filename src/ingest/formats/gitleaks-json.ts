@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FindingLocation } from "../../domain/finding.js";
 import { ANY_INDEX } from "../json-splitter.js";
 import { isRedacted } from "../fingerprint.js";
 import { maskedRecord, secretRecord } from "../build-finding.js";
@@ -54,23 +55,26 @@ export const gitleaksJson: FormatParser = {
   },
 };
 
+// Fields set one by one, not spread from conditional objects: the spreads made a copy each and
+// showed in the ingest profile. The keys keep the order they had.
 export function fromGitleaks(g: GitleaksV8, ctx: ParseContext): IngestRecord {
+  const location: FindingLocation = {
+    source: "gitleaks",
+    file: g.SymlinkFile || g.File,
+    lineReported: g.StartLine,
+  };
+  if (g.StartColumn !== undefined) location.column = g.StartColumn;
+  if (g.Commit) location.commit = g.Commit;
+  if (g.Link) location.url = g.Link;
   const sighting: Sighting = {
     source: "gitleaks",
     rule: g.RuleID,
-    ...(g.Description ? { ruleTitle: g.Description } : {}),
-    location: {
-      source: "gitleaks",
-      file: g.SymlinkFile || g.File,
-      lineReported: g.StartLine,
-      ...(g.StartColumn !== undefined ? { column: g.StartColumn } : {}),
-      ...(g.Commit ? { commit: g.Commit } : {}),
-      ...(g.Link ? { url: g.Link } : {}),
-    },
-    ...(g.Date ? { detectedAt: g.Date } : {}),
+    location,
     ingestedAt: ctx.ingestedAt,
     tags: g.Tags ?? [],
   };
+  if (g.Description) sighting.ruleTitle = g.Description;
+  if (g.Date) sighting.detectedAt = g.Date;
   if (isRedacted(g.Secret)) {
     return maskedRecord(
       sighting,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { FindingLocation } from "../../domain/finding.js";
+import type { FindingLocation, IdentityHints } from "../../domain/finding.js";
 import { maskedRecord, secretRecord } from "../build-finding.js";
 import type { Sighting } from "../build-finding.js";
 import type { FormatParser } from "../types.js";
@@ -35,6 +35,12 @@ export const trufflehog: FormatParser = {
     const extra = line.ExtraData ?? {};
     const account = str(extra.account);
     const arn = str(extra.arn);
+    const hints: IdentityHints = {};
+    if (account) hints.awsAccountId = account;
+    if (arn) {
+      hints.awsPrincipalArn = arn;
+      hints.principal = arn;
+    }
     const sighting: Sighting = {
       source: "trufflehog",
       rule: line.DetectorName,
@@ -42,10 +48,7 @@ export const trufflehog: FormatParser = {
       severity: verified ? "critical" : "high",
       ingestedAt: ctx.ingestedAt,
       tags: verified ? ["verified"] : [],
-      hints: {
-        ...(account ? { awsAccountId: account } : {}),
-        ...(arn ? { awsPrincipalArn: arn, principal: arn } : {}),
-      },
+      hints,
     };
     const raw = decodeRaw(line.Raw);
     if (raw === "")
@@ -115,18 +118,20 @@ function locationOf(line: LineIn): FindingLocation {
   const file = str(data.file) ?? str(data.path) ?? str(data.link);
   const lineNo =
     typeof data.line === "number" && data.line > 0 ? data.line : undefined;
+  const commit = str(data.commit);
   const repository = str(data.repository);
-  return {
-    source: "trufflehog",
-    ...(file ? { file } : {}),
-    ...(lineNo ? { lineReported: lineNo } : {}),
-    ...(str(data.commit) ? { commit: str(data.commit) as string } : {}),
-    ...(repository ? { repository } : {}),
-    ...(str(data.link) ? { url: str(data.link) as string } : {}),
-    ...(!file && kind
-      ? { resource: `${kind}:${str(data.bucket) ?? str(data.image) ?? ""}` }
-      : {}),
-  };
+  const link = str(data.link);
+  // Set one by one (spreads of conditional objects showed in the ingest profile), keys in order.
+  const location: FindingLocation = { source: "trufflehog" };
+  if (file) location.file = file;
+  if (lineNo) location.lineReported = lineNo;
+  if (commit) location.commit = commit;
+  if (repository) location.repository = repository;
+  if (link) location.url = link;
+  if (!file && kind) {
+    location.resource = `${kind}:${str(data.bucket) ?? str(data.image) ?? ""}`;
+  }
+  return location;
 }
 
 function str(value: unknown): string | undefined {

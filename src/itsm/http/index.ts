@@ -19,5 +19,5 @@ export type { RetryDelayOptions, WithRetryOptions } from "./retry.js";
 export { createRequestLimiter, unlimited } from "./limiter.js";
 export type { LimiterOptions, RequestLimiter } from "./limiter.js";
 export { classifyNetworkError, isJsonContentType } from "./transport.js";
-export { requestReporter } from "./request-metrics.js";
-export type { ItsmRequestMetrics } from "./request-metrics.js";
+export { countingAdapter, requestReporter } from "./request-metrics.js";
+export type { ItsmRequestMetrics, RequestReport } from "./request-metrics.js";

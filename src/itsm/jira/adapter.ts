@@ -6,6 +6,7 @@ import type { ItsmAdapter, TicketRef, TicketStatus } from "../types.js";
 import { toAdf } from "./adf.js";
 import { statusReading, baseReading, jsmReading } from "./approval.js";
 import {
+  readBackAttachment,
   readBackAttachments,
   uploadEvidence,
   uploadLimit,
@@ -18,6 +19,7 @@ import { IssueQueue } from "./issue-queue.js";
 import { approvalsPageSchema, issueSchema, myselfSchema } from "./schema.js";
 import type { JiraIssue } from "./schema.js";
 import { changedSince, jqlString, searchAll } from "./search.js";
+import { IssueSnapshots, WITH_TRANSITIONS } from "./snapshots.js";
 import { startIssueWork } from "./start-work.js";
 import { createOnce } from "./create.js";
 
@@ -45,6 +47,7 @@ export function createJiraAdapter(
     onRequest: requestReporter(deps.metrics, config.id),
   });
   const queue = new IssueQueue();
+  const snapshots = new IssueSnapshots(now);
   let own: Promise<string> | undefined;
   let limit: Promise<number> | undefined;
 
@@ -103,8 +106,13 @@ export function createJiraAdapter(
 
   const readApproval: ItsmAdapter["readApproval"] = async (ticket) => {
     const approval = config.approval;
-    const expand = approval.mode === "status" ? "changelog" : undefined;
+    // The transitions come along for the start of work that follows an approval (one GET fewer).
+    const expand =
+      approval.mode === "status"
+        ? `changelog,${WITH_TRANSITIONS}`
+        : WITH_TRANSITIONS;
     const issue = await getIssue(ticket.id, "status,reporter", expand);
+    snapshots.keep(issue);
     const base = baseReading(issue, now());
     const ownId = await ownUserId();
     let reading;
@@ -131,7 +139,13 @@ export function createJiraAdapter(
 
   const readStatus = async (ticket: TicketRef): Promise<TicketStatus> => {
     try {
-      const issue = await getIssue(ticket.id, "status,resolution");
+      // The transitions come along for the close that follows this check (one GET fewer).
+      const issue = await getIssue(
+        ticket.id,
+        "status,resolution",
+        WITH_TRANSITIONS,
+      );
+      snapshots.keep(issue);
       const category = issue.fields.status?.statusCategory?.key;
       const resolution = issue.fields.resolution?.name ?? "";
       const canceled = /won'?t|cancel|declin|duplicate|reject/i.test(
@@ -153,6 +167,18 @@ export function createJiraAdapter(
     }
   };
 
+  const addComment = (ticket: TicketRef, text: string): Promise<void> =>
+    queue.run(ticket.id, async () => {
+      const body = client.version === "3" ? toAdf(text) : text;
+      await client.send({
+        method: "POST",
+        path: `issue/${ticket.id}/comment`,
+        data: { body },
+        idempotent: false,
+      });
+      logger.debug("ticket.note_added", { ticket: ticket.key });
+    });
+
   return {
     kind: "jira",
     instance: config.id,
@@ -169,18 +195,10 @@ export function createJiraAdapter(
     },
     readApproval,
     startWork: (ticket) =>
-      queue.run(ticket.id, () => startIssueWork(client, ticket.id, logger)),
-    addNote: (ticket, text) =>
-      queue.run(ticket.id, async () => {
-        const body = client.version === "3" ? toAdf(text) : text;
-        await client.send({
-          method: "POST",
-          path: `issue/${ticket.id}/comment`,
-          data: { body },
-          idempotent: false,
-        });
-        logger.debug("ticket.note_added", { ticket: ticket.key });
-      }),
+      queue.run(ticket.id, () =>
+        startIssueWork(client, ticket.id, logger, snapshots.take(ticket.id)),
+      ),
+    addNote: addComment,
     attach: (ticket, file) =>
       queue.run(ticket.id, async () => {
         limit ??= uploadLimit(client, config.attachmentMaxBytes);
@@ -197,10 +215,22 @@ export function createJiraAdapter(
         });
         return attached;
       }),
+    // Jira has no review step: the note is a comment, and the comment's answer shows no status.
+    finishWork: async (ticket, note) => {
+      await addComment(ticket, note);
+      return null;
+    },
     listAttachments: (ticket) => readBackAttachments(client, ticket.id),
+    readBack: (_ticket, attached) => readBackAttachment(client, attached),
     close: (ticket, outcome) =>
       queue.run(ticket.id, async () => {
-        await closeIssue(client, config, ticket.id, logger);
+        await closeIssue(
+          client,
+          config,
+          ticket.id,
+          logger,
+          snapshots.take(ticket.id),
+        );
         logger.info("ticket.closed", {
           ticket: ticket.key,
           successful: outcome.successful,

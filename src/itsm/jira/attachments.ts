@@ -1,3 +1,4 @@
+import { isCloseloopError } from "../../domain/errors.js";
 import { sha256Hex } from "../../domain/secret.js";
 import type { AttachmentRef, EvidenceFile } from "../types.js";
 import type { JiraClient } from "./client.js";
@@ -99,4 +100,38 @@ export async function readBackAttachments(
     });
   }
   return refs;
+}
+
+/**
+ * One uploaded attachment read back by its id: Jira reports no hash, so the content is downloaded
+ * and hashed. The id is the one the upload to this issue answered with, and an attachment belongs
+ * to one issue for good, so the download proves it is still there with these bytes. Null once it
+ * is gone.
+ */
+export async function readBackAttachment(
+  client: JiraClient,
+  attached: AttachmentRef,
+): Promise<AttachmentRef | null> {
+  let data: unknown;
+  try {
+    const content = await client.send(
+      {
+        method: "GET",
+        path: `attachment/content/${attached.id}`,
+        idempotent: true,
+      },
+      "arraybuffer",
+    );
+    data = content.data;
+  } catch (error) {
+    if (isCloseloopError(error) && error.code === "NOT_FOUND") return null;
+    throw error;
+  }
+  const bytes = Buffer.from(data as ArrayBuffer);
+  return {
+    ...attached,
+    sizeBytes: bytes.length,
+    sha256: sha256Hex(bytes),
+    ready: true,
+  };
 }

@@ -9,8 +9,13 @@ import type { Config } from "jira.js";
 import type { ZodType } from "zod";
 import { resolveSecretRef } from "../../config/secret-ref.js";
 import type { Logger } from "../../logging/logger.js";
-import { ItsmError, createRequestLimiter, withRetry } from "../http/index.js";
-import type { RequestLimiter } from "../http/index.js";
+import {
+  ItsmError,
+  countingAdapter,
+  createRequestLimiter,
+  withRetry,
+} from "../http/index.js";
+import type { RequestLimiter, RequestReport } from "../http/index.js";
 import type { JiraInstanceConfig } from "./config.js";
 import { isFailedLogin, mapJiraFailure, plainHeaders } from "./errors.js";
 
@@ -19,8 +24,8 @@ export interface JiraClientDeps {
   env: NodeJS.ProcessEnv;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
-  /** Told the status of every HTTP request (or `error`), for `/metrics`. */
-  onRequest?: (status: number | "error") => void;
+  /** Told the method and status of every HTTP request (or `error`), for `/metrics`. */
+  onRequest?: RequestReport;
 }
 
 export interface JiraCall {
@@ -164,11 +169,12 @@ export class JiraClient {
 function buildJiraConfig(
   config: JiraInstanceConfig,
   env: NodeJS.ProcessEnv,
-  onRequest: (status: number | "error") => void,
+  onRequest: RequestReport,
 ): Config {
   const where = `itsm.${config.id}.auth`;
   const baseRequestConfig = {
-    adapter: failedLoginGuard(onRequest),
+    // Counted outside the guard: a failed login counts as the 401 it is.
+    adapter: countingAdapter(onRequest, failedLoginGuard()),
     timeout: 30_000,
   };
   if (config.auth.type === "basic") {
@@ -206,24 +212,13 @@ function gatewayHost(
 /**
  * Wraps axios's own adapter so that a 200 flagged by `X-Seraph-LoginReason` fails like a 401,
  * before jira.js hands anyone its anonymous, empty data (reference/jira.md §2.8). Every request,
- * uploads included, passes here: its status is reported once.
+ * uploads included, passes here.
  */
-function failedLoginGuard(
-  onRequest: (status: number | "error") => void,
-): AxiosAdapter {
+function failedLoginGuard(): AxiosAdapter {
   const base = axios.getAdapter(axios.defaults.adapter);
   return async (request: InternalAxiosRequestConfig) => {
-    let response: AxiosResponse;
-    try {
-      response = await base(request);
-    } catch (error) {
-      const status =
-        error instanceof AxiosError ? error.response?.status : undefined;
-      onRequest(status ?? "error");
-      throw error;
-    }
+    const response = await base(request);
     const failedLogin = isFailedLogin(plainHeaders(response.headers));
-    onRequest(failedLogin ? 401 : response.status);
     if (!failedLogin) return response;
     throw new AxiosError(
       "Jira reported a failed login",

@@ -2,8 +2,8 @@ import type { Logger } from "../../logging/logger.js";
 import type { JiraClient } from "./client.js";
 import type { JiraInstanceConfig } from "./config.js";
 import { JiraError } from "./errors.js";
-import { issueSchema, transitionsSchema } from "./schema.js";
-import type { JiraTransition } from "./schema.js";
+import type { JiraIssue, JiraTransition } from "./schema.js";
+import { issueWithTransitions, listTransitions } from "./start-work.js";
 
 const isDone = (t: JiraTransition) => t.to?.statusCategory?.key === "done";
 
@@ -26,36 +26,24 @@ function nextHop(
 /**
  * Moves an issue into a done-category status: directly when a transition goes there, otherwise
  * along the configured path, re-reading the transitions after every hop (BR-18). Only a
- * transition Jira just listed is ever posted; a resolution only when its screen has one.
+ * transition Jira just listed is ever posted; a resolution only when its screen has one. `seen`
+ * is the issue with its transitions as read moments ago (the status read before closing).
  */
 export async function closeIssue(
   client: JiraClient,
   config: JiraInstanceConfig,
   issueId: string,
   logger: Logger,
+  seen?: JiraIssue,
 ): Promise<void> {
-  const issue = await client.json(
-    {
-      method: "GET",
-      path: `issue/${issueId}`,
-      params: { fields: "status" },
-      idempotent: true,
-    },
-    issueSchema,
-  );
+  const issue = seen ?? (await issueWithTransitions(client, issueId));
   if (issue.fields.status?.statusCategory?.key === "done") return;
 
   const taken = new Set<string>();
+  let transitions =
+    issue.transitions ?? (await listTransitions(client, issueId));
   for (let hop = 0; hop <= config.maxCloseHops; hop += 1) {
-    const { transitions } = await client.json(
-      {
-        method: "GET",
-        path: `issue/${issueId}/transitions`,
-        params: { expand: "transitions.fields" },
-        idempotent: true,
-      },
-      transitionsSchema,
-    );
+    if (hop > 0) transitions = await listTransitions(client, issueId);
     const done = transitions.find(isDone);
     const next =
       done === undefined

@@ -49,6 +49,22 @@ export const historySchema = z.object({
   ),
 });
 
+export const transitionSchema = z.object({
+  id,
+  name: z.string(),
+  to: statusSchema.optional(),
+  fields: z
+    .record(
+      z.string(),
+      z.object({
+        allowedValues: z.array(z.object({ name: z.string() })).optional(),
+      }),
+    )
+    .optional(),
+});
+
+export type JiraTransition = z.infer<typeof transitionSchema>;
+
 export const issueSchema = z.object({
   id,
   key: z.string(),
@@ -67,6 +83,8 @@ export const issueSchema = z.object({
     .default({}),
   properties: z.record(z.string(), z.unknown()).optional(),
   changelog: z.object({ histories: z.array(historySchema) }).optional(),
+  /** With `expand=transitions`: what the caller may do from the current status. */
+  transitions: z.array(transitionSchema).optional(),
 });
 
 export type JiraIssue = z.infer<typeof issueSchema>;
@@ -79,22 +97,6 @@ export const searchSchema = z.object({
   startAt: z.number().optional(),
   total: z.number().optional(),
 });
-
-export const transitionSchema = z.object({
-  id,
-  name: z.string(),
-  to: statusSchema.optional(),
-  fields: z
-    .record(
-      z.string(),
-      z.object({
-        allowedValues: z.array(z.object({ name: z.string() })).optional(),
-      }),
-    )
-    .optional(),
-});
-
-export type JiraTransition = z.infer<typeof transitionSchema>;
 
 export const transitionsSchema = z.object({
   transitions: z.array(transitionSchema),

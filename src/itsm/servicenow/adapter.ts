@@ -5,26 +5,20 @@ import {
   requestReporter,
 } from "../http/index.js";
 import type { ItsmRequestMetrics } from "../http/index.js";
-import type { ItsmAdapter, TicketRef } from "../types.js";
+import type { CloseOutcome, ItsmAdapter, TicketRef } from "../types.js";
 import { readApproval } from "./approvals.js";
-import { attach, listAttachments } from "./attachments.js";
+import { attach, listAttachments, readBack } from "./attachments.js";
 import { createAuthProvider } from "./auth.js";
 import { createChange, findByCorrelation } from "./changes.js";
 import type { SnContext } from "./changes.js";
 import { SnClient } from "./client.js";
 import type { ServiceNowInstanceConfig } from "./config.js";
 import { listChangedSince } from "./feed.js";
-import { readChange, transition } from "./transitions.js";
+import { finishWork, readStatus, transition } from "./transitions.js";
 import { HealthTracker } from "./health.js";
 import type { InstanceHealth } from "./health.js";
 import { ownUserLookup } from "./own-user.js";
-import {
-  CHANGE_STATES as S,
-  normaliseState,
-  queryValue,
-  rawValue,
-  singleSchema,
-} from "./schema.js";
+import { CHANGE_STATES as S, queryValue, singleSchema } from "./schema.js";
 
 export interface ServiceNowAdapterDeps {
   logger: Logger;
@@ -46,10 +40,11 @@ export function createServiceNowAdapter(
   const sleep = deps.sleep ?? realSleep;
   const logger = deps.logger.child({ itsm: "servicenow", instance: config.id });
   const health = new HealthTracker(now);
+  const onRequest = requestReporter(deps.metrics, config.id);
   const client = new SnClient({
     instance: config.id,
     baseUrl: config.baseUrl,
-    auth: createAuthProvider(config, deps.env, now),
+    auth: createAuthProvider(config, deps.env, now, onRequest),
     limiter: createRequestLimiter({
       ratePerSecond: config.ratePerSecond ?? 20,
     }),
@@ -57,7 +52,7 @@ export function createServiceNowAdapter(
     logger,
     sleep,
     now,
-    onRequest: requestReporter(deps.metrics, config.id),
+    onRequest,
   });
   const ctx: SnContext = { client, config, logger, sleep, now };
 
@@ -91,37 +86,31 @@ export function createServiceNowAdapter(
         schema: singleSchema,
       });
     },
+    finishWork: async (ref, note) => {
+      const status = await finishWork(ctx, ref, note);
+      logger.info("ticket.work_finished", { ticket: ref.key });
+      return status;
+    },
     attach: (ref, file) => attach(ctx, ref, file),
     listAttachments: (ref) => listAttachments(ctx, ref),
+    readBack: (ref, attached) => readBack(ctx, ref, attached),
     close: (ref, outcome) => closeChange(ctx, ref, outcome),
-    readStatus: async (ref) => {
-      const row = await readChange(ctx, ref.id, "sys_id,number,state");
-      if (row === null)
-        return { lifecycle: "deleted", rawState: "", key: ref.key };
-      const state = normaliseState(rawValue(row.state));
-      const lifecycle =
-        state === S.closed
-          ? "closed"
-          : state === S.canceled
-            ? "canceled"
-            : "open";
-      return {
-        lifecycle,
-        rawState: state,
-        key: rawValue(row.number) || ref.key,
-      };
-    },
+    readStatus: (ref) => readStatus(ctx, ref),
     listChangedSince: (cursor) => listChangedSince(ctx, cursor),
   };
 }
 
-/** Implement → Review → Closed; Closed cannot be reached in one step (reference §0.3, §11.7). */
+/**
+ * Implement → Review → Closed; Closed cannot be reached in one step (reference §0.3, §11.7). A
+ * change seen in Review this pass (`finishWork` moved it there) takes only the last step.
+ */
 async function closeChange(
   ctx: SnContext,
   ref: TicketRef,
-  outcome: { successful: boolean; notes: string },
+  outcome: CloseOutcome,
 ): Promise<void> {
-  await transition(ctx, ref, S.review, {}, [S.review, S.closed]);
+  if (outcome.ticketState !== S.review)
+    await transition(ctx, ref, S.review, {}, [S.review, S.closed]);
   await transition(ctx, ref, S.closed, {
     close_code: outcome.successful ? "successful" : "unsuccessful",
     close_notes: outcome.notes,

@@ -15,11 +15,13 @@ const metaSchema = z.object({
 });
 type Meta = z.infer<typeof metaSchema>;
 
-const MAX_POLLS = 30;
+/** Reads of the list while the scan is pending, `attachmentPollMs` apart, before the engine waits. */
+const MAX_PENDING_READS = 5;
 
 /**
- * Uploads the evidence and proves it arrived whole: the size and the SHA-256 `hash` the instance
- * reports must equal ours, and `pending` (the virus scan) must end (reference §5).
+ * Uploads the evidence and checks the answer: the size and the SHA-256 `hash` the instance
+ * reports must equal ours (reference §5). The answer is `pending` while the virus scan runs; the
+ * read-back (`readBack`) waits that out, so the upload itself reads nothing more.
  */
 export async function attach(
   ctx: SnContext,
@@ -52,24 +54,9 @@ export async function attach(
     meta = landed;
   }
 
-  for (let poll = 0; meta.state === "pending" && poll < MAX_POLLS; poll += 1) {
-    await ctx.sleep(ctx.config.attachmentPollMs ?? 1_000);
-    meta = await readMeta(ctx, meta.sys_id);
-  }
-
   const reported = meta.hash ?? (await downloadHash(ctx, meta.sys_id));
   if (Number(meta.size_bytes) !== file.bytes.length || reported !== sha256) {
-    throw new ItsmError(
-      "UNEXPECTED_RESPONSE",
-      "attachment read back differs from the evidence",
-      {
-        details: {
-          reason: "attachment_mismatch",
-          ticket: ref.key,
-          attachment: meta.sys_id,
-        },
-      },
-    );
+    throw mismatch(ref, meta.sys_id);
   }
   ctx.logger.info("evidence.attached", {
     ticket: ref.key,
@@ -77,6 +64,33 @@ export async function attach(
     sha256,
   });
   return toRef(meta, sha256);
+}
+
+/**
+ * The uploaded attachment as the change's attachment list shows it now: one list query, read
+ * again while the scan says `pending`, and the bytes hashed only where a release reports no
+ * `hash`. Null when the attachment is gone from the change.
+ */
+export async function readBack(
+  ctx: SnContext,
+  ref: TicketRef,
+  attached: AttachmentRef,
+): Promise<AttachmentRef | null> {
+  const pollMs = ctx.config.attachmentPollMs ?? 1_000;
+  // The upload answered `pending`: give the scan its time before the first read, not a read.
+  if (!attached.ready) await ctx.sleep(pollMs);
+  let meta = (await listMeta(ctx, ref)).find((m) => m.sys_id === attached.id);
+  for (
+    let read = 1;
+    meta?.state === "pending" && read < MAX_PENDING_READS;
+    read += 1
+  ) {
+    await ctx.sleep(pollMs);
+    meta = (await listMeta(ctx, ref)).find((m) => m.sys_id === attached.id);
+  }
+  if (meta === undefined) return null;
+  if (meta.state === "pending") return toRef(meta, meta.hash ?? "");
+  return toRef(meta, meta.hash ?? (await downloadHash(ctx, meta.sys_id)));
 }
 
 export async function listAttachments(
@@ -102,16 +116,6 @@ async function listMeta(ctx: SnContext, ref: TicketRef): Promise<Meta[]> {
   return (response?.body.result ?? []).filter((m) => m.table_sys_id === ref.id);
 }
 
-async function readMeta(ctx: SnContext, id: string): Promise<Meta> {
-  const response = await ctx.client.request({
-    method: "GET",
-    path: `/api/now/attachment/${queryValue(id)}`,
-    idempotent: true,
-    schema: z.object({ result: metaSchema }),
-  });
-  return response?.body.result ?? missing();
-}
-
 /** Releases without `hash` in the metadata: hash the bytes as downloaded. */
 async function downloadHash(ctx: SnContext, id: string): Promise<string> {
   const response = await ctx.client.downloadBytes(
@@ -128,6 +132,16 @@ function toRef(meta: Meta, sha256: string): AttachmentRef {
     sha256,
     ready: meta.state !== "pending",
   };
+}
+
+function mismatch(ref: TicketRef, attachment: string): ItsmError {
+  return new ItsmError(
+    "UNEXPECTED_RESPONSE",
+    "attachment read back differs from the evidence",
+    {
+      details: { reason: "attachment_mismatch", ticket: ref.key, attachment },
+    },
+  );
 }
 
 function missing(): never {

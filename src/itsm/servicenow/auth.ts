@@ -2,7 +2,8 @@ import axios from "axios";
 import { z } from "zod";
 import { resolveSecretRef } from "../../config/secret-ref.js";
 import type { SecretValue } from "../../domain/secret.js";
-import { ItsmError } from "../http/index.js";
+import { ItsmError, countingAdapter } from "../http/index.js";
+import type { RequestReport } from "../http/index.js";
 import type { ServiceNowInstanceConfig } from "./config.js";
 
 /** Gives the Authorization header for the next request; never logs or returns the secret. */
@@ -17,11 +18,15 @@ const tokenSchema = z.object({
   expires_in: z.coerce.number().positive(),
 });
 
-/** Secrets are resolved now, so a missing variable stops start-up with its config path. */
+/**
+ * Secrets are resolved now, so a missing variable stops start-up with its config path. Token
+ * requests go to the instance too: `onRequest` counts them with the rest.
+ */
 export function createAuthProvider(
   config: ServiceNowInstanceConfig,
   env: NodeJS.ProcessEnv,
   now: () => Date,
+  onRequest?: RequestReport,
 ): AuthProvider {
   const where = `itsm.${config.id}.auth`;
   const auth = config.auth;
@@ -65,6 +70,9 @@ export function createAuthProvider(
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       validateStatus: () => true,
       timeout: 30_000,
+      ...(onRequest === undefined
+        ? {}
+        : { adapter: countingAdapter(onRequest) }),
     });
     const parsed = tokenSchema.safeParse(response.data);
     if (response.status !== 200 || !parsed.success) {

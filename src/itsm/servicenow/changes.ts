@@ -70,16 +70,13 @@ export async function findByCorrelation(
 }
 
 /**
- * Never two changes for one finding: look first, create once, and after an ambiguous failure
- * look again.
+ * Never two changes for one finding: the caller has looked first (the engine's journaled lookup,
+ * reference §11.1), the POST is sent once, and after an ambiguous failure the adapter looks again.
  */
 export async function createChange(
   ctx: SnContext,
   draft: TicketDraft,
 ): Promise<TicketRef> {
-  const existing = await findByCorrelation(ctx, draft.correlationId);
-  if (existing !== null) return existing;
-
   try {
     const response = await ctx.client.request({
       method: "POST",

@@ -5,11 +5,12 @@ import type { Logger } from "../../logging/logger.js";
 import {
   ItsmError,
   classifyNetworkError,
+  countingAdapter,
   errorFromStatus,
   pickRetryHeaders,
   withRetry,
 } from "../http/index.js";
-import type { RequestLimiter } from "../http/index.js";
+import type { RequestLimiter, RequestReport } from "../http/index.js";
 import type { AuthProvider } from "./auth.js";
 import { classifyResponse } from "./errors.js";
 import type { HealthTracker } from "./health.js";
@@ -43,8 +44,8 @@ export interface SnClientDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
   maxAttempts?: number;
-  /** Told the status of every HTTP request (or `error`), for `/metrics`. */
-  onRequest?: (status: number | "error") => void;
+  /** Told the method and status of every HTTP request (or `error`), for `/metrics`. */
+  onRequest?: RequestReport;
 }
 
 /**
@@ -66,6 +67,9 @@ export class SnClient {
       transformResponse: [(data: unknown) => data],
       validateStatus: () => true,
       headers: { Accept: "application/json" },
+      ...(deps.onRequest === undefined
+        ? {}
+        : { adapter: countingAdapter(deps.onRequest) }),
     });
   }
 
@@ -116,13 +120,11 @@ export class SnClient {
       );
     } catch (error) {
       if (error instanceof ItsmError) throw error;
-      this.#deps.onRequest?.("error");
       const failure = classifyNetworkError(error, facts);
       this.#deps.health.failed(failure);
       throw failure;
     }
 
-    this.#deps.onRequest?.(response.status);
     const headers = flatHeaders(response.headers);
     this.#deps.logger.debug("itsm.request", {
       instance: this.#deps.instance,
@@ -170,18 +172,12 @@ export class SnClient {
     return withRetry(
       async () => {
         const authorization = await this.#deps.auth.header();
-        const response = await this.#deps.limiter
-          .schedule(() =>
-            this.#http.get<ArrayBuffer>(path, {
-              responseType: "arraybuffer",
-              headers: { Authorization: authorization, Accept: "*/*" },
-            }),
-          )
-          .catch((error: unknown) => {
-            this.#deps.onRequest?.("error");
-            throw error;
-          });
-        this.#deps.onRequest?.(response.status);
+        const response = await this.#deps.limiter.schedule(() =>
+          this.#http.get<ArrayBuffer>(path, {
+            responseType: "arraybuffer",
+            headers: { Authorization: authorization, Accept: "*/*" },
+          }),
+        );
         if (response.status !== 200) {
           const headers = flatHeaders(response.headers);
           throw errorFromStatus(

@@ -100,9 +100,23 @@ function getIssue(context: RouteContext): Response {
     .split(",")
     .filter((p) => p !== "");
   const version = apiVersion(context);
-  return jsonResponse(
-    renderIssue(context.base, version, project, issue, wanted, properties),
+  const rendered = renderIssue(
+    context.base,
+    version,
+    project,
+    issue,
+    wanted,
+    properties,
   );
+  // `expand=transitions` (reference/jira.md §2.4): the issue with what the caller may do now.
+  const expand = context.url.searchParams.get("expand") ?? "";
+  if (!expand.split(",").some((e) => e.trim().startsWith("transitions")))
+    return jsonResponse(rendered);
+  const withFields = expand.includes("transitions.fields");
+  const transitions = available(context, issue).map((t) =>
+    renderTransition(context.base, project, t, withFields),
+  );
+  return jsonResponse({ ...rendered, transitions });
 }
 
 function putProperty(context: RouteContext): Response {

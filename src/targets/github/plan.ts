@@ -59,6 +59,7 @@ function credentialAction(
       undo: null,
       optional: false,
       params: { tokenPrefix: prefix },
+      usesLeakedSecret: true,
     };
   }
   return {
@@ -74,6 +75,7 @@ function credentialAction(
     undo: null,
     optional: false,
     params: { tokenPrefix: prefix },
+    usesLeakedSecret: true,
   };
 }
 

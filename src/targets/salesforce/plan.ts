@@ -57,6 +57,7 @@ export function planSalesforceActions(
       undo: null,
       optional: false,
       params: { tokenKind: kind },
+      usesLeakedSecret: true,
     });
   }
   if (selected.freezeUser) {

@@ -175,6 +175,20 @@ export class FakeItsmCore implements ItsmAdapter {
     });
   }
 
+  /** The note, and the status the write found, as ServiceNow's Review PATCH answers it. */
+  finishWork(ref: TicketRef, text: string): Promise<TicketStatus | null> {
+    return this.#call("finishWork", ref.id, () => {
+      const t = this.tickets.get(ref.id);
+      if (t === undefined || t.lifecycle === "deleted")
+        return { lifecycle: "deleted", rawState: "", key: ref.key };
+      if (t.lifecycle !== "open")
+        return { lifecycle: t.lifecycle, rawState: t.lifecycle, key: t.ref.key };
+      t.notes.push(text);
+      this.#own(t);
+      return { lifecycle: t.lifecycle, rawState: "review", key: t.ref.key };
+    });
+  }
+
   attach(ref: TicketRef, file: EvidenceFile): Promise<AttachmentRef> {
     return this.#call("attach", ref.id, () => {
       const t = this.#ticket(ref);
@@ -203,6 +217,21 @@ export class FakeItsmCore implements ItsmAdapter {
         ...a,
         ready: reads > this.#pendingReads,
       }));
+    });
+  }
+
+  readBack(
+    ref: TicketRef,
+    attached: AttachmentRef,
+  ): Promise<AttachmentRef | null> {
+    return this.#call("readBack", ref.id, () => {
+      const t = this.#ticket(ref);
+      const reads = (this.#attachmentReads.get(ref.id) ?? 0) + 1;
+      this.#attachmentReads.set(ref.id, reads);
+      const found = t.attachments.find((a) => a.id === attached.id);
+      if (found === undefined) return null;
+      const { bytes: _bytes, ...a } = found;
+      return { ...a, ready: reads > this.#pendingReads };
     });
   }
 

@@ -55,6 +55,8 @@ export interface CliRun {
 export async function startDaemonHarness(
   options: {
     webhooks?: boolean;
+    /** The daemon's polling fallback; a minute by default, so that only hints start passes. */
+    pollIntervalMs?: number;
     /** Top-level YAML appended to the configuration, given the sandbox's URL. */
     extraYaml?: (sandboxUrl: string) => string;
     /** More simulators behind the same sandbox server, given its URL. */
@@ -79,8 +81,12 @@ export async function startDaemonHarness(
   const configPath = join(dir, "closeloop.yaml");
   writeFileSync(
     configPath,
-    configYaml(dir, sandbox.url, options.webhooks ?? false) +
-      (options.extraYaml?.(sandbox.url) ?? ""),
+    configYaml(
+      dir,
+      sandbox.url,
+      options.webhooks ?? false,
+      options.pollIntervalMs ?? 60_000,
+    ) + (options.extraYaml?.(sandbox.url) ?? ""),
   );
 
   const cli = async (args: string[], signal?: AbortSignal) => {
@@ -152,6 +158,7 @@ function configYaml(
   dir: string,
   sandboxUrl: string,
   webhooks: boolean,
+  pollIntervalMs: number,
 ): string {
   return `
 dataDir: ${join(dir, "data")}
@@ -186,7 +193,7 @@ targets:
     match: { endpoints: ["${ENDPOINT}"] }
 routing: { default: [snow] }
 ownership: { defaultOwner: payments-team }
-policy: { pollIntervalMs: 60000 }
+policy: { pollIntervalMs: ${pollIntervalMs} }
 mappingsDir: ${resolve("mappings")}
 `;
 }

@@ -10,9 +10,11 @@ const ITSM_CALLS = [
   "readApproval",
   "startWork",
   "addNote",
+  "finishWork",
   "readStatus",
   "attach",
   "listAttachments",
+  "readBack",
   "close",
   "listChangedSince",
 ] as const;

@@ -71,10 +71,11 @@ describe("the loop, end to end over fakes and a real SQLite file", () => {
       "requestApproval",
       "readApproval",
       "startWork",
-      "addNote",
-      "readStatus",
+      // The verification note rides on the move to Review, whose answer is the status check.
+      "finishWork",
       "attach",
-      "listAttachments",
+      // The upload read back by its id, right before the close.
+      "readBack",
       "close",
     ]);
   });
@@ -148,7 +149,7 @@ describe("the loop, end to end over fakes and a real SQLite file", () => {
     await h.settle();
 
     expect(whilePending).toBe("open");
-    expect(h.itsm.count("listAttachments")).toBe(3);
+    expect(h.itsm.count("readBack")).toBe(3);
     expect(h.itsm.count("attach")).toBe(1);
     expect(await h.stateOf(fp)).toBe("closed");
   });

@@ -29,6 +29,7 @@ import {
   ServiceNowSimulator,
   servicenowHandlers,
 } from "../../../src/sandbox/servicenow/index.js";
+import type { ServiceNowSimulatorOptions } from "../../../src/sandbox/servicenow/index.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import { ManualClock } from "../../helpers/fakes/clock.js";
 import { FakeRenderer } from "../../helpers/fakes/fake-renderer.js";
@@ -82,7 +83,7 @@ export class RealItsmHarness {
   readonly dir = mkdtempSync(join(tmpdir(), "closeloop-real-itsm-"));
   readonly clock = new ManualClock();
   readonly target = new FakeTarget("pg-test");
-  readonly snow = new ServiceNowSimulator({ baseUrl: SNOW_URL });
+  readonly snow: ServiceNowSimulator;
   readonly jira = new JiraSimulator();
   readonly metrics = new Metrics();
   readonly calls: CountedCall[] = [];
@@ -90,7 +91,12 @@ export class RealItsmHarness {
   readonly store: SqliteStore;
   readonly engine: Engine;
 
-  constructor(instances: ("snow" | "jira")[], route?: EngineDeps["route"]) {
+  constructor(
+    instances: ("snow" | "jira")[],
+    route?: EngineDeps["route"],
+    snowOptions: ServiceNowSimulatorOptions = {},
+  ) {
+    this.snow = new ServiceNowSimulator({ baseUrl: SNOW_URL, ...snowOptions });
     this.server = setupServer(
       ...servicenowHandlers(this.snow, SNOW_URL),
       ...jiraHandlers(this.jira, JIRA_URL),

@@ -27,6 +27,7 @@ describe("ServiceNow adapter against the simulator", () => {
       contentType: "application/json",
       bytes: evidence,
     });
+    const readBack = await h.adapter.readBack(ref, attachment);
     const listed = await h.adapter.listAttachments(ref);
     await h.adapter.close(ref, {
       successful: true,
@@ -54,12 +55,14 @@ describe("ServiceNow adapter against the simulator", () => {
     expect(decided?.decidedAt).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/,
     );
+    // The upload's answer says the scan is pending; the read-back waits it out.
     expect(attachment).toMatchObject({
       fileName: "evidence.json",
       sizeBytes: evidence.length,
       sha256: sha256Hex(evidence),
-      ready: true,
+      ready: false,
     });
+    expect(readBack).toEqual({ ...attachment, ready: true });
     expect(listed.map((a) => a.id)).toEqual([attachment.id]);
     expect(status).toEqual({
       lifecycle: "closed",
@@ -76,14 +79,16 @@ describe("ServiceNow adapter against the simulator", () => {
     ).toContain("starting the revocation");
   });
 
-  it("finds the existing change instead of creating a second one", async () => {
+  it("finds the change it created by its correlation id, so no second one is made", async () => {
     h = startHarness();
     const draft = draftFor("fp-twice");
 
+    const before = await h.adapter.findByCorrelation(draft.correlationId);
     const first = await h.adapter.create(draft);
-    const second = await h.adapter.create(draft);
+    const again = await h.adapter.findByCorrelation(draft.correlationId);
 
-    expect(second.id).toBe(first.id);
+    expect(before).toBeNull();
+    expect(again?.id).toBe(first.id);
     expect(h.sim.requests.filter((r) => r.method === "POST")).toHaveLength(1);
   });
 

@@ -12,6 +12,7 @@ const ENV = {
   CLOSELOOP_CUSTODY_KEY: "custody-key-0123456789abcdef",
   SNOW_PASSWORD: "snow-pass-xyz",
   PG_PROD_ADMIN_PASSWORD: "pg-admin-pass-xyz",
+  SF_PROD_JWT_KEY: "sf-jwt-key-placeholder",
 };
 
 const MINIMAL = `

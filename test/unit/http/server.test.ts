@@ -66,10 +66,11 @@ describe("startHttpServer", () => {
   it("serves the Prometheus metrics others record", async () => {
     const { url, metrics } = await start();
     metrics.actionExecuted("pg-prod", "done");
-    metrics.itsmRequest("snow-prod", 201);
-    metrics.itsmRequest("snow-prod", 429);
-    metrics.openTicketsWithoutEvidence(2);
+    metrics.itsmRequest("snow-prod", "POST", 201);
+    metrics.itsmRequest("snow-prod", "GET", 429);
+    metrics.openTicketsWithoutEvidence(new Map([["snow-prod", 2]]));
     metrics.revocationVerified(
+      "pg-prod",
       "2025-01-01T00:00:00Z",
       new Date("2025-01-01T00:10:00Z"),
     );
@@ -82,13 +83,17 @@ describe("startHttpServer", () => {
       'closeloop_actions_total{target="pg-prod",outcome="done"} 1',
     );
     expect(text).toContain(
-      'closeloop_itsm_requests_total{instance="snow-prod",status="429"} 1',
+      'closeloop_itsm_requests_total{instance="snow-prod",method="GET",status="429"} 1',
     );
     expect(text).toContain(
       'closeloop_itsm_rate_limited_total{instance="snow-prod"} 1',
     );
-    expect(text).toContain("closeloop_open_tickets_without_evidence 2");
-    expect(text).toContain("closeloop_detection_to_revocation_seconds_sum 600");
+    expect(text).toContain(
+      'closeloop_open_tickets_without_evidence{instance="snow-prod"} 2',
+    );
+    expect(text).toContain(
+      'closeloop_detection_to_revocation_seconds_sum{target="pg-prod"} 600',
+    );
   });
 
   it("hands a plugged-in route the raw body", async () => {

@@ -155,6 +155,25 @@ describe("ArrayBatcher", () => {
     expect(batcher.rootType).toBe("object");
   });
 
+  it("reads a CRLF report whose ASCII and multi-byte elements fall in any chunk, bytes untouched", () => {
+    const elements = [
+      { RuleID: "a", Secret: "plain" },
+      { RuleID: "b", Secret: 'é 漢字 😀 "quoted" }, ] {' },
+      { RuleID: "c", Secret: "}" },
+    ];
+    const bytes = Buffer.from(
+      `[\r\n${elements.map((e) => JSON.stringify(e, null, 1)).join(",\r\n")}\r\n]\r\n`,
+    );
+    const before = Buffer.from(bytes);
+    const expected = reference(bytes);
+
+    for (const size of SIZES) {
+      expect(batched(bytes, size)).toEqual(expected);
+    }
+    expect(expected.map((item) => item.value)).toEqual(elements);
+    expect(bytes.equals(before)).toBe(true);
+  });
+
   it("throws on a document of white space only, as the exact splitter does", () => {
     expect(thrown(() => batched(Buffer.from("  \n "), 2))).toMatchObject({
       message: "no JSON value",

@@ -69,6 +69,17 @@ describe("GitHub target", () => {
     expect(JSON.stringify(plan)).not.toContain(LEAKED.reveal());
   });
 
+  it("marks only the token revocation as taking the leaked value", () => {
+    const { target } = start(tokenSeed);
+
+    const plan = planOf(target, identity, finding);
+
+    expect(plan.actions.map((a) => a.usesLeakedSecret === true)).toEqual([
+      true,
+      false,
+    ]);
+  });
+
   it("revokes the token without authentication and proves it with GET /user answering 401", async () => {
     const { sim, target } = start(tokenSeed);
     const plan = planOf(target, identity, finding);

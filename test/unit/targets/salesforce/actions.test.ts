@@ -19,6 +19,18 @@ function assignedNames(org: ReturnType<typeof startOrg>): string[] {
 }
 
 describe("Salesforce target actions", () => {
+  it("marks only the token revocation as taking the leaked value", () => {
+    const org = startOrg(server);
+
+    const plan = planOf(org.target, identity, finding);
+
+    expect(
+      plan.actions
+        .filter((a) => a.usesLeakedSecret === true)
+        .map((a) => a.kind),
+    ).toEqual([SALESFORCE_ACTIONS.revokeToken]);
+  });
+
   it("plans each call with the user, its impact and its undo, and no token", () => {
     const org = startOrg(server);
 

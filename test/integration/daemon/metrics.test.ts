@@ -1,0 +1,123 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { startDaemonHarness, type Daemon } from "./harness.js";
+
+let daemon: Daemon | undefined;
+let stop: AbortController | undefined;
+afterEach(async () => {
+  stop?.abort();
+  await daemon?.close();
+  daemon = undefined;
+});
+
+/** Polls `check` until it answers a value; bounded by attempts, not by a timing assertion. */
+async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  attempts = 150,
+): Promise<T> {
+  for (let i = 0; i < attempts; i += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error("condition never held");
+}
+
+/** The sum of the samples of `name` whose labels include `labels`; 0 when none is there. */
+function total(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (match?.[1] !== name) continue;
+    const found = new Map(
+      [...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [
+        m[1],
+        m[2],
+      ]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found.get(k) === v)) {
+      sum += Number(match[3]);
+    }
+  }
+  return sum;
+}
+
+describe("closeloop run serves /metrics fed by the whole loop", () => {
+  it("shows the revocation time, the actions, the ServiceNow requests and a 429 after a finding closes", async () => {
+    // Passes every second: the evidence check comes back without a webhook to wake it.
+    daemon = await startDaemonHarness({ pollIntervalMs: 1_000 });
+    const finding = await daemon.ingestCertificateFinding();
+    // The first request of the daemon is answered 429; the client waits and asks again.
+    daemon.servicenow.faults.force429([{ retryAfter: "0" }]);
+    stop = new AbortController();
+    const running = daemon.cliStarted(["run"], stop.signal);
+    const started = await eventually(() => {
+      const line = running.io
+        .stdout()
+        .split("\n")
+        .find((l) => l.includes('"daemon.started"'));
+      return line === undefined
+        ? undefined
+        : (JSON.parse(line) as { http: string });
+    });
+    const row = await eventually(async () => {
+      const [r] = await daemon!.status();
+      return r?.state === "awaiting_approval" ? r : undefined;
+    });
+    const change = row.tickets[0]?.key ?? "";
+    const waiting = await eventually(async () => {
+      const scraped = await (await fetch(`${started.http}/metrics`)).text();
+      return scraped.includes("closeloop_open_tickets_without_evidence{")
+        ? scraped
+        : undefined;
+    });
+
+    await daemon.approve(change);
+    // The gauge is set at the end of a pass: the closing pass brings it back to 0.
+    const text = await eventually(async () => {
+      const [r] = await daemon!.status();
+      if (r?.state !== "closed") return undefined;
+      const scraped = await (await fetch(`${started.http}/metrics`)).text();
+      const open = total(scraped, "closeloop_open_tickets_without_evidence", {
+        instance: "snow",
+      });
+      return open === 0 ? scraped : undefined;
+    });
+    stop.abort();
+    const code = await running.done;
+
+    expect(code).toBe(0);
+    expect(
+      total(waiting, "closeloop_open_tickets_without_evidence", {
+        instance: "snow",
+      }),
+    ).toBe(0);
+    expect(
+      total(text, "closeloop_detection_to_revocation_seconds_count", {
+        target: "cert-runbook",
+      }),
+    ).toBe(1);
+    expect(
+      total(text, "closeloop_actions_total", {
+        target: "cert-runbook",
+        outcome: "done",
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      total(text, "closeloop_itsm_requests_total", {
+        instance: "snow",
+        status: "200",
+      }),
+    ).toBeGreaterThan(0);
+    expect(
+      total(text, "closeloop_itsm_rate_limited_total", { instance: "snow" }),
+    ).toBe(1);
+    expect(text).not.toContain(finding.fingerprint);
+    expect(text).not.toContain(change);
+    expect(text).not.toContain(daemon.env["SNOW_PASSWORD"] ?? "?");
+  });
+});
