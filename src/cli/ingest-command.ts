@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { collectFindings } from "../ingest/index.js";
+import type { Finding } from "../domain/finding.js";
 import { findingToDryRunJson } from "../ingest/index.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
 import { withCloseloop } from "./container.js";
 import { findSource, pullSource } from "./daemon/pull-source.js";
+import { mergedFindings, readReportFile } from "./ingest-file.js";
 import { InputError } from "../domain/errors.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
@@ -100,28 +101,35 @@ export function registerIngestCommand(
         readOptions.sourceRoot = resolve(io.cwd, options.sourceRoot);
       }
 
-      const result = await collectFindings(resolve(io.cwd, file), readOptions);
+      const path = resolve(io.cwd, file);
 
       if (options.dryRun) {
-        printDryRun(
-          io,
-          result.records.map((r) => r.finding),
-          options.json,
-        );
+        await readReportFile(io, path, readOptions, async (report) => {
+          for await (const finding of mergedFindings(report.batches)) {
+            printDryRun(io, finding, options.json);
+          }
+        });
         return;
       }
 
+      // The configuration is read before the report: a bad one fails fast, not after 1 GB.
       const configPath = configPathFrom(options.config, io.env);
-      const summary = await withCloseloop(configPath, io, (closeloop) =>
-        closeloop.engine.ingest(result.records),
+      const { format, value } = await withCloseloop(
+        configPath,
+        io,
+        (closeloop) =>
+          readReportFile(io, path, readOptions, (report) =>
+            closeloop.engine.ingestBatches(report.batches),
+          ),
       );
+      const { findings, ...summary } = value;
       if (options.json) {
-        writeJsonLine(io, { file, format: result.format, ...summary });
+        writeJsonLine(io, { file, format, ...summary });
         return;
       }
       writeLine(
         (t) => io.out(t),
-        `${file} (${result.format}): ${result.records.length} finding(s); ` +
+        `${file} (${format}): ${findings} finding(s); ` +
           `${summary.added} new, ${summary.updated} updated, ` +
           `${summary.regressions} regression(s)`,
       );
@@ -153,25 +161,19 @@ async function ingestSource(
   );
 }
 
-function printDryRun(
-  io: CliIo,
-  findings: Parameters<typeof findingToDryRunJson>[0][],
-  json: boolean,
-): void {
-  for (const finding of findings) {
-    if (json) {
-      writeJsonLine(io, findingToDryRunJson(finding));
-      continue;
-    }
-    const where = finding.locations[0];
-    const at =
-      where?.file === undefined
-        ? ""
-        : ` at ${where.file}:${where.lineReported ?? "?"}`;
-    writeLine(
-      (t) => io.out(t),
-      `${finding.fingerprint.slice(0, 12)}  ${finding.severity.padEnd(8)} ` +
-        `${finding.detector}  ${finding.preview}${at}`,
-    );
+function printDryRun(io: CliIo, finding: Finding, json: boolean): void {
+  if (json) {
+    writeJsonLine(io, findingToDryRunJson(finding));
+    return;
   }
+  const where = finding.locations[0];
+  const at =
+    where?.file === undefined
+      ? ""
+      : ` at ${where.file}:${where.lineReported ?? "?"}`;
+  writeLine(
+    (t) => io.out(t),
+    `${finding.fingerprint.slice(0, 12)}  ${finding.severity.padEnd(8)} ` +
+      `${finding.detector}  ${finding.preview}${at}`,
+  );
 }

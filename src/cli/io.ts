@@ -7,6 +7,8 @@ export interface CliIo {
   out(text: string): void;
   /** Writes to standard error, as given. */
   err(text: string): void;
+  /** Standard error is a terminal: progress may be drawn on it (never on standard output). */
+  errIsTty?: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   /** Aborted on SIGINT/SIGTERM: long-running commands stop and clean up. */

@@ -21,6 +21,7 @@ process.on("SIGTERM", onSignal);
 const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
+  errIsTty: process.stderr.isTTY === true,
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,

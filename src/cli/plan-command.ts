@@ -40,7 +40,7 @@ export function registerPlanCommand(
           configPathFrom(options.config, io.env),
           io,
           async (closeloop) =>
-            planFor(closeloop, await findRecord(closeloop, finding)),
+            await planFor(closeloop, await findRecord(closeloop, finding)),
         );
         if (options.json) {
           writeJsonLine(io, shown);
@@ -92,12 +92,13 @@ export async function findRecord(
 
 /**
  * The stored plan, or, for a finding not planned yet, the plan the engine would make now:
- * identity resolved and the target's pure `plan()` called, nothing stored or sent.
+ * identity resolved and the target's `planLive()` (reads only, such as the key's owner) or pure
+ * `plan()` called, nothing stored or changed.
  */
-export function planFor(
+export async function planFor(
   closeloop: Closeloop,
   record: FindingRecord,
-): ShownPlan {
+): Promise<ShownPlan> {
   const base = { fingerprint: record.fingerprint, state: record.state };
   if (record.plan !== null) return { ...base, stored: true, plan: record.plan };
 
@@ -129,7 +130,10 @@ export function planFor(
     targetId: identity.targetId,
     targetKind: identity.targetKind,
     principal: identity.principal,
-    actions: target.plan(identity, record.finding),
+    actions:
+      target.planLive === undefined
+        ? target.plan(identity, record.finding)
+        : await target.planLive(identity, record.finding),
   });
   return { ...base, stored: false, plan };
 }

@@ -58,6 +58,11 @@ export interface Finding {
   /** SHA-256 (hex) of the raw secret value, where the finding is a secret. */
   secretHash?: string;
   locations: FindingLocation[];
+  /**
+   * Sightings past the first MAX_LOCATIONS_PER_FINDING places (domain/sightings.ts), counted but
+   * not kept; a place seen again past the cap counts again. Absent when every place is kept.
+   */
+  locationsOmitted?: number;
   hints: IdentityHints;
   tags: string[];
   /** ISO-8601 time the source says it was found, or the ingest time. */

@@ -3,7 +3,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isCloseloopError } from "../domain/errors.js";
 import { isEndState } from "../domain/states.js";
 import { StateConflictError } from "../store/errors.js";
-import type { FindingRecord } from "../store/types.js";
+import type {
+  FindingRecord,
+  FindingUpsert,
+  UpsertResult,
+} from "../store/types.js";
 import { ChangeFilter } from "./change-filter.js";
 import { StepContext } from "./context.js";
 import { deferStep } from "./deferral.js";
@@ -34,18 +38,44 @@ export class Engine {
 
   /** Seals secrets, then merges every record in one transaction: all or nothing. */
   async ingest(records: IngestRecord[]): Promise<IngestSummary> {
-    const { store, custody } = this.#deps;
-    const items = records.map((r) => ({
+    const result = await this.#deps.store.upsertFindings(
+      this.#sealed(records),
+      this.#deps.clock().toISOString(),
+    );
+    return this.#ingested(result);
+  }
+
+  /**
+   * `ingest` for a report of any size: batches that may repeat a fingerprint are staged, then
+   * merged in one transaction once the last has arrived. If the batches throw (a malformed file),
+   * nothing is stored.
+   */
+  async ingestBatches(
+    batches: AsyncIterable<IngestRecord[]>,
+  ): Promise<IngestSummary & { findings: number }> {
+    const stage = await this.#deps.store.stageFindings();
+    try {
+      for await (const batch of batches) await stage.add(this.#sealed(batch));
+    } catch (error) {
+      await stage.discard();
+      throw error;
+    }
+    const result = await stage.commit(this.#deps.clock().toISOString());
+    return { ...this.#ingested(result), findings: result.findings };
+  }
+
+  #sealed(records: IngestRecord[]): FindingUpsert[] {
+    const { custody } = this.#deps;
+    return records.map((r) => ({
       finding: r.finding,
       sealedSecret:
         r.secret === null
           ? null
           : custody.seal(r.secret, r.finding.fingerprint),
     }));
-    const result = await store.upsertFindings(
-      items,
-      this.#deps.clock().toISOString(),
-    );
+  }
+
+  #ingested(result: UpsertResult): IngestSummary {
     const ctx = new StepContext(this.#deps);
     for (const fp of result.added)
       ctx.emit("finding.ingested", { fingerprint: fp, state: "new" });

@@ -17,6 +17,7 @@ export function findingToDryRunJson(f: Finding): Record<string, unknown> {
     preview: f.preview,
     ...(f.secretHash ? { secretHash: f.secretHash } : {}),
     locations: f.locations.map((l) => ({ ...l })),
+    ...(f.locationsOmitted ? { locationsOmitted: f.locationsOmitted } : {}),
     hints: f.hints,
     tags: f.tags,
     detectedAt: f.detectedAt,

@@ -152,7 +152,10 @@ export interface ItsmAdapter {
    * The attachment an upload answered with, read back from the ticket now with its size and
    * SHA-256 as the ITSM holds them; null when it is no longer there.
    */
-  readBack(ref: TicketRef, attached: AttachmentRef): Promise<AttachmentRef | null>;
+  readBack(
+    ref: TicketRef,
+    attached: AttachmentRef,
+  ): Promise<AttachmentRef | null>;
   close(ref: TicketRef, outcome: CloseOutcome): Promise<void>;
   readStatus(ref: TicketRef): Promise<TicketStatus>;
   /**

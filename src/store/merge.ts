@@ -1,5 +1,6 @@
 import type { Finding, FindingLocation, Severity } from "../domain/finding.js";
 import { canonicalJson } from "../domain/plan.js";
+import { MAX_LOCATIONS_PER_FINDING } from "../domain/sightings.js";
 
 const SEVERITY_RANK: Record<Severity, number> = {
   low: 0,
@@ -46,7 +47,29 @@ export function mergeFinding(existing: Finding, incoming: Finding): Finding {
   };
   const secretHash = existing.secretHash ?? incoming.secretHash;
   if (secretHash !== undefined) merged.secretHash = secretHash;
+  capLocations(merged, existing, incoming);
   return merged;
+}
+
+/**
+ * Keeps the first MAX_LOCATIONS_PER_FINDING places. The same report read again counts its omitted
+ * sightings again: the larger count is kept, plus the new places that did not fit.
+ */
+function capLocations(
+  merged: Finding,
+  existing: Finding,
+  incoming: Finding,
+): void {
+  const dropped = Math.max(
+    0,
+    merged.locations.length - MAX_LOCATIONS_PER_FINDING,
+  );
+  if (dropped > 0)
+    merged.locations = merged.locations.slice(0, MAX_LOCATIONS_PER_FINDING);
+  const omitted =
+    Math.max(existing.locationsOmitted ?? 0, incoming.locationsOmitted ?? 0) +
+    dropped;
+  if (omitted > 0) merged.locationsOmitted = omitted;
 }
 
 /**

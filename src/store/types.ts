@@ -61,6 +61,19 @@ export interface UpsertResult {
   regressions: string[];
 }
 
+/**
+ * A merge too large for one `upsertFindings` call (a report of any size): partial findings are
+ * staged outside the store, then merged by fingerprint and upserted in one transaction at
+ * `commit`. Until then the store holds nothing of them; `discard` drops them.
+ */
+export interface FindingStage {
+  /** Partial findings; a fingerprint may come again in a later batch. */
+  add(items: FindingUpsert[]): Promise<void>;
+  /** `findings`: how many distinct fingerprints were staged. */
+  commit(at: string): Promise<UpsertResult & { findings: number }>;
+  discard(): Promise<void>;
+}
+
 export type TicketLifecycleState = "pending" | "open" | "closed" | "lost";
 
 /** One ticket of one finding's cycle on one ITSM instance: the unit of "at most one ticket". */
@@ -141,6 +154,8 @@ export interface Store {
 
   /** Merges by fingerprint (locations, sources and tags unioned) in one transaction. */
   upsertFindings(items: FindingUpsert[], at: string): Promise<UpsertResult>;
+  /** Starts a staged merge (see FindingStage) for findings that need not fit in memory. */
+  stageFindings(): Promise<FindingStage>;
   getFinding(fingerprint: string): Promise<FindingRecord | null>;
   listFindings(): Promise<FindingRecord[]>;
   /** Moves a finding and records the transition; fails if it is not in `from`. */

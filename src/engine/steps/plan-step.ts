@@ -1,4 +1,5 @@
-import { makePlan } from "../../domain/plan.js";
+import { isCloseloopError } from "../../domain/errors.js";
+import { makePlan, type PlannedAction } from "../../domain/plan.js";
 import type { FindingRecord } from "../../store/types.js";
 import type { StepContext, StepOutcome } from "../context.js";
 
@@ -34,10 +35,24 @@ export async function planStep(
     principal: identity.principal,
   });
 
-  const actions =
-    target.planLive === undefined
-      ? target.plan(identity, record.finding)
-      : await target.planLive(identity, record.finding);
+  let actions: PlannedAction[];
+  try {
+    actions =
+      target.planLive === undefined
+        ? target.plan(identity, record.finding)
+        : await target.planLive(identity, record.finding);
+  } catch (error) {
+    // A target that refuses to plan (the key is another user's or account's) leaves the finding
+    // unresolved with its reason, visible in status; a transient failure is retried.
+    if (!isCloseloopError(error) || error.retryable) throw error;
+    const reason = `${error.code}: ${error.message}`;
+    const moved = await ctx.move(record, "unresolved", {
+      reason,
+      lastStep: "identity.unresolved",
+    });
+    ctx.emit("identity.unresolved", moved.record, { reason });
+    return moved;
+  }
   const plan = makePlan({
     findingFingerprint: record.fingerprint,
     targetId: identity.targetId,

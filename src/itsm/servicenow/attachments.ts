@@ -15,7 +15,7 @@ const metaSchema = z.object({
 });
 type Meta = z.infer<typeof metaSchema>;
 
-/** Reads of the list while the scan is pending, `attachmentPollMs` apart, before the engine waits. */
+/** List reads while the scan is pending, `attachmentPollMs` apart, before the engine waits. */
 const MAX_PENDING_READS = 5;
 
 /**

@@ -49,7 +49,7 @@ export function createAwsSimulator(options: AwsSimulatorOptions): AwsSimulator {
     const params = new URLSearchParams(await request.text());
     const action = params.get("Action") ?? "";
     state.calls.push(`${service}:${action}`);
-    if (service === "sts") return answerSts(state, action, request);
+    if (service === "sts") return answerSts(state, action, params, request);
 
     const operation = iamOperations[action];
     if (operation === undefined) {
@@ -84,11 +84,24 @@ export function signingKeyId(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
+function invalidClientToken(): Response {
+  return xmlError(
+    "sts",
+    403,
+    "InvalidClientTokenId",
+    "The security token included in the request is invalid",
+  );
+}
+
 function answerSts(
   state: AwsSimState,
   action: string,
+  params: URLSearchParams,
   request: Request,
 ): Response {
+  if (action === "GetAccessKeyInfo") {
+    return getAccessKeyInfo(state, params, request);
+  }
   if (action !== "GetCallerIdentity") {
     return xmlError("sts", 400, "InvalidAction", `unknown ${action}`);
   }
@@ -100,12 +113,7 @@ function answerSts(
   const active = owner?.keys.get(keyId)?.status === "Active";
   if (!active && stale === 0) {
     // Same answer for unknown, deleted and inactive keys (targets.md §3.5).
-    return xmlError(
-      "sts",
-      403,
-      "InvalidClientTokenId",
-      "The security token included in the request is invalid",
-    );
+    return invalidClientToken();
   }
 
   const userName = owner?.userName ?? "deleted-user";
@@ -118,6 +126,25 @@ function answerSts(
       Account: state.accountId,
     }),
   );
+}
+
+/**
+ * The account a key id belongs to, asked with the caller's own (active) key. AWS reads the account
+ * out of the key id itself, so a deleted key still answers (targets.md §3.2): here a key of
+ * `foreignKeys` names its account, and every other key, known or not, is this account's.
+ */
+function getAccessKeyInfo(
+  state: AwsSimState,
+  params: URLSearchParams,
+  request: Request,
+): Response {
+  const signer = signingKeyId(request) ?? "";
+  if (findKeyOwner(state, signer)?.keys.get(signer)?.status !== "Active") {
+    return invalidClientToken();
+  }
+  const keyId = params.get("AccessKeyId") ?? "";
+  const account = state.foreignKeys.get(keyId) ?? state.accountId;
+  return xmlResponse("sts", "GetAccessKeyInfo", elements({ Account: account }));
 }
 
 function renderAwsSection(state: AwsSimState): string {

@@ -29,6 +29,8 @@ export interface AwsSimState {
   policyGrants: Map<string, string[]>;
   /** Every action received, `Service:Action`, for assertions and the demo's narration. */
   calls: string[];
+  /** Key ids of other accounts, with their account, for STS GetAccessKeyInfo. */
+  foreignKeys: Map<string, string>;
 }
 
 export interface AwsSimUserSeed {
@@ -42,6 +44,8 @@ export interface AwsSimSeed {
   accountId?: string;
   users?: AwsSimUserSeed[];
   policyGrants?: Record<string, string[]>;
+  /** Keys that belong to other AWS accounts: key id → account id. */
+  foreignKeys?: Record<string, string>;
 }
 
 export function createAwsSimState(seed: AwsSimSeed = {}): AwsSimState {
@@ -51,6 +55,7 @@ export function createAwsSimState(seed: AwsSimSeed = {}): AwsSimState {
     staleAccepts: new Map(),
     policyGrants: new Map(Object.entries(seed.policyGrants ?? {})),
     calls: [],
+    foreignKeys: new Map(Object.entries(seed.foreignKeys ?? {})),
   };
   for (const user of seed.users ?? []) addSimUser(state, user);
   return state;

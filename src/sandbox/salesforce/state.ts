@@ -128,6 +128,21 @@ export class SalesforceState {
     return value;
   }
 
+  /**
+   * A browser session of the user (`SessionType` UI), backed by no token closeloop knows: only
+   * deleting its AuthSession ends it. Freezing or deactivating the user leaves it in place (§2.2).
+   */
+  openUiSession(userId: string): string {
+    const Id = this.newId("0Ak");
+    this.sessions.set(Id, {
+      Id,
+      UsersId: userId,
+      SessionType: "UI",
+      LoginType: "Application",
+    });
+    return Id;
+  }
+
   issueRefreshToken(userId: string, clientId: string): string {
     const value = `5Aep861${randomToken(80)}`;
     this.tokens.set(value, {

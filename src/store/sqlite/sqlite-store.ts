@@ -6,6 +6,7 @@ import type {
   EvidenceRecord,
   FindingPatch,
   FindingRecord,
+  FindingStage,
   FindingUpsert,
   IntentRecord,
   IntentStatus,
@@ -22,6 +23,7 @@ import * as evidence from "./evidence.js";
 import * as findings from "./findings.js";
 import * as journal from "./journal.js";
 import * as secrets from "./secrets.js";
+import { openFindingStage } from "./staging.js";
 
 export const SQLITE_FILE_NAME = "closeloop.sqlite";
 
@@ -69,6 +71,16 @@ export class SqliteStore implements Store {
 
   upsertFindings(items: FindingUpsert[], at: string): Promise<UpsertResult> {
     return this.#tx(() => cycles.upsertFindings(this.#db, items, at));
+  }
+
+  stageFindings(): Promise<FindingStage> {
+    return Promise.resolve(
+      openFindingStage(
+        this.#db,
+        (fn) => this.#run(fn),
+        (fn) => this.#tx(fn),
+      ),
+    );
   }
 
   getFinding(fingerprint: string): Promise<FindingRecord | null> {

@@ -21,6 +21,7 @@ import {
   type AwsActionDeps,
 } from "./key-actions.js";
 import { AWS_ACTIONS, planAwsIam } from "./plan.js";
+import { planAwsIamLive, readConnectorAccount } from "./plan-live.js";
 import {
   probeKeyReadBack,
   probeKeyWithSts,
@@ -42,6 +43,12 @@ export function createAwsIamTarget(
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? realSleep;
   const actionDeps: AwsActionDeps = { iam: clients.iam, now };
+  const liveDeps = {
+    config,
+    clients,
+    now,
+    connectorAccount: readConnectorAccount(clients),
+  };
 
   /** Non-retryable failures become a `failed` result; transient ones are thrown for a retry. */
   async function guarded(
@@ -154,6 +161,8 @@ export function createAwsIamTarget(
     id: config.id,
     plan: (identity: Identity, finding: Finding) =>
       planAwsIam(config, identity, finding, now()),
+    planLive: (identity: Identity, finding: Finding) =>
+      planAwsIamLive(liveDeps, identity, finding),
     execute: (action, ctx) =>
       guarded(action, ctx, () => {
         switch (action.kind) {

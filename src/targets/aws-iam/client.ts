@@ -5,6 +5,8 @@ import type { AwsIamTargetConfig } from "./schema.js";
 
 export interface AwsClients {
   iam: IAMClient;
+  /** STS with the connector's own credentials: which account a key or the connector is in. */
+  sts: STSClient;
   /** An STS client signed with the leaked key, for the proof probe only. */
   stsWithKey(accessKeyId: string, secretAccessKey: string): STSClient;
 }
@@ -34,19 +36,30 @@ export function createAwsClients(
     env,
   );
 
+  const credentials = {
+    accessKeyId: accessKeyId.reveal(),
+    secretAccessKey: secretAccessKey.reveal(),
+    ...(sessionToken === undefined
+      ? {}
+      : { sessionToken: sessionToken.reveal() }),
+  };
   const iam = new IAMClient({
     region: config.region,
     maxAttempts: 1,
     ...(config.endpoints.iam === undefined
       ? {}
       : { endpoint: config.endpoints.iam }),
-    credentials: {
-      accessKeyId: accessKeyId.reveal(),
-      secretAccessKey: secretAccessKey.reveal(),
-      ...(sessionToken === undefined
-        ? {}
-        : { sessionToken: sessionToken.reveal() }),
-    },
+    credentials,
+  });
+  const stsEndpoint =
+    config.endpoints.sts === undefined
+      ? {}
+      : { endpoint: config.endpoints.sts };
+  const sts = new STSClient({
+    region: config.region,
+    maxAttempts: 1,
+    ...stsEndpoint,
+    credentials,
   });
 
   // Probe in the key's own partition from a default-enabled region: an opt-in region or the
@@ -55,11 +68,9 @@ export function createAwsClients(
     new STSClient({
       region: config.region,
       maxAttempts: 1,
-      ...(config.endpoints.sts === undefined
-        ? {}
-        : { endpoint: config.endpoints.sts }),
+      ...stsEndpoint,
       credentials: { accessKeyId: id, secretAccessKey: secret },
     });
 
-  return { iam, stsWithKey };
+  return { iam, sts, stsWithKey };
 }

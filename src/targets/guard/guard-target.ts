@@ -22,7 +22,8 @@ const NEUTRAL_CODES = new Set(["ACTION_NOT_DUE", "EXECUTION_PAUSED"]);
 
 /**
  * Wraps a target so that actions (execute, undo) respect a concurrency limit, a circuit breaker
- * and the global pause. `plan` and `verify` pass through: they change nothing on the target.
+ * and the global pause. `plan`, `planLive` and `verify` pass through: they change nothing on the
+ * target.
  */
 export function guardTarget(
   target: TargetAdapter,
@@ -77,6 +78,8 @@ export function guardTarget(
       run(action, () => target.execute(action, ctx)),
     verify: (plan, ctx) => target.verify(plan, ctx),
   };
+  const planLive = target.planLive?.bind(target);
+  if (planLive !== undefined) guarded.planLive = planLive;
   const undo = target.undo?.bind(target);
   if (undo !== undefined) {
     guarded.undo = (action, ctx) => run(action, () => undo(action, ctx));

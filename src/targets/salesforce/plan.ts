@@ -22,6 +22,25 @@ export function tokenKindOf(finding: Finding): "access" | "refresh" {
 }
 
 /**
+ * What the proof of a freeze or deactivation also reads: the user's AuthSession rows. Freezing
+ * does not end open sessions (§2.2 "Propagation"), so a user that reads back frozen while one is
+ * left is not proof. Without the end-sessions step the proof can only wait for them to time out.
+ */
+function sessionProof(config: SalesforceTargetConfig): string {
+  const rows =
+    "and SELECT Id FROM AuthSession WHERE UsersId = the user returns no rows";
+  if (config.actions.endSessions) {
+    return `${rows} (the end-sessions step below deletes them).`;
+  }
+  const seconds = Math.round(config.probe.deadlineMs / 1000);
+  return (
+    `${rows}. This plan does not end sessions (actions.endSessions is off): the proof waits ` +
+    "until the user's open sessions time out, and the change stays open with the proof " +
+    `not given if one outlives the probe's ${seconds} s deadline.`
+  );
+}
+
+/**
  * Revoke, freeze, deactivate, end sessions, narrow: in that order, so the user cannot log back in
  * between the session deletion and the freeze (§2.2 "Propagation"). Each line names the call, the
  * user and the org, for a change manager.
@@ -68,7 +87,8 @@ export function planSalesforceActions(
         "The user can no longer log in by any route (UI, API, OAuth); integrations that run as " +
         "this user fail at their next login. Records, licence and permissions are kept.",
       verification:
-        "SELECT IsFrozen FROM UserLogin WHERE UserId = the user reads true.",
+        "SELECT IsFrozen FROM UserLogin WHERE UserId = the user reads true, " +
+        sessionProof(config),
       undo: `PATCH ${api}/sobjects/UserLogin/{Id} {"IsFrozen": false}.`,
       optional: false,
     });
@@ -82,7 +102,8 @@ export function planSalesforceActions(
         "is referenced by, e.g., a workflow field update or a custom hierarchy field; the " +
         "freeze above stays in force then.",
       verification:
-        "SELECT IsActive FROM User WHERE Id = the user reads false.",
+        "SELECT IsActive FROM User WHERE Id = the user reads false, " +
+        sessionProof(config),
       undo:
         `PATCH ${api}/sobjects/User/{Id} {"IsActive": true}, if a licence is free. Territory ` +
         "and similar assignments removed by the deactivation do not come back; an admin re-adds them.",

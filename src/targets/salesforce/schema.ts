@@ -48,7 +48,10 @@ const actionsSchema = z
     freezeUser: z.boolean().default(true),
     /** User.IsActive = false: planned as optional; frees the licence. */
     deactivateUser: z.boolean().default(false),
-    /** Delete the user's AuthSession rows after the freeze/deactivation. */
+    /**
+     * Delete the user's AuthSession rows after the freeze/deactivation. The proof of either
+     * always requires none left; turned off, it waits for them to time out (§2.2).
+     */
     endSessions: z.boolean().default(true),
     /** Permission sets whose assignment to the user is deleted (scope reduction). */
     removePermissionSets: z.array(permissionSetRef).default([]),

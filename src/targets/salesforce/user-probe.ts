@@ -19,8 +19,10 @@ export interface UserProbeDeps {
 }
 
 /**
- * Reads the user back for each planned user action: frozen, inactive, no AuthSession, no planned
- * assignment (§2.5). A failed read is `indeterminate`, never proof.
+ * Reads the user back for each planned user action: frozen, inactive, no planned assignment
+ * (§2.5). A freeze or deactivation is proved only with no AuthSession left, whether or not the
+ * plan ends sessions: freezing leaves open sessions working (§2.2). A failed read is
+ * `indeterminate`, never proof.
  */
 export async function probeUserState(
   deps: UserProbeDeps,
@@ -50,12 +52,20 @@ export async function probeUserState(
         `User.IsActive=${user.IsActive}`,
       );
     }
-    if (kinds.has(SALESFORCE_ACTIONS.endSessions)) {
+    const endsSessions = kinds.has(SALESFORCE_ACTIONS.endSessions);
+    const locksOut =
+      kinds.has(SALESFORCE_ACTIONS.freezeUser) ||
+      kinds.has(SALESFORCE_ACTIONS.deactivateUser);
+    if (endsSessions || locksOut) {
       const sessions = await findSessions(deps.client, user.Id);
+      const waiting =
+        sessions.length > 0 && !endsSessions
+          ? "; the plan does not end sessions, so the proof waits for them to time out"
+          : "";
       add(
         "salesforce.sessions",
         sessions.length === 0 ? "invalid" : "valid",
-        `${sessions.length} AuthSession row(s)`,
+        `${sessions.length} AuthSession row(s) left${waiting}`,
       );
     }
     const narrowing = actions.find(

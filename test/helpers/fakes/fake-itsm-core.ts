@@ -182,7 +182,11 @@ export class FakeItsmCore implements ItsmAdapter {
       if (t === undefined || t.lifecycle === "deleted")
         return { lifecycle: "deleted", rawState: "", key: ref.key };
       if (t.lifecycle !== "open")
-        return { lifecycle: t.lifecycle, rawState: t.lifecycle, key: t.ref.key };
+        return {
+          lifecycle: t.lifecycle,
+          rawState: t.lifecycle,
+          key: t.ref.key,
+        };
       t.notes.push(text);
       this.#own(t);
       return { lifecycle: t.lifecycle, rawState: "review", key: t.ref.key };

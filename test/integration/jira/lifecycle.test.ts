@@ -97,6 +97,44 @@ describe("Jira adapter against the simulator", () => {
     });
   });
 
+  it("starts and closes work from the transitions its own reads just listed", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F7"));
+    expect(await approveThroughForm(ref.id, "cab.alice")).toBe(303);
+    const paths = (from: number) =>
+      sim.requests
+        .slice(from)
+        .map((r) => `${r.method} ${r.path.split("?")[0]?.split("/").at(-1)}`);
+
+    await adapter.readApproval(ref);
+    const beforeStart = sim.requests.length;
+    await adapter.startWork(ref);
+    const started = paths(beforeStart);
+    expect((await adapter.readStatus(ref)).lifecycle).toBe("open");
+    const beforeClose = sim.requests.length;
+    await adapter.close(ref, { successful: true, notes: "done" });
+
+    expect(started).toEqual(["POST transitions"]);
+    expect(paths(beforeClose)).toEqual(["POST transitions"]);
+    expect((await adapter.readStatus(ref)).lifecycle).toBe("closed");
+  });
+
+  it("reads the issue again before a close no fresh read prepared", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F8"));
+    const before = sim.requests.length;
+
+    await adapter.close(ref, { successful: true, notes: "done" });
+
+    expect(sim.requests.slice(before).map((r) => r.method)).toEqual([
+      "GET",
+      "POST",
+      "GET",
+      "POST",
+    ]);
+    expect((await adapter.readStatus(ref)).lifecycle).toBe("closed");
+  });
+
   it("does not count an approval that nobody but closeloop could give", async () => {
     const { adapter } = makeAdapter();
     const ref = await adapter.create(makeDraft("F2"));

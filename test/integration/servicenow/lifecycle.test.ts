@@ -92,6 +92,38 @@ describe("ServiceNow adapter against the simulator", () => {
     expect(h.sim.requests.filter((r) => r.method === "POST")).toHaveLength(1);
   });
 
+  it("moves the change to Review with the verification note on one PATCH", async () => {
+    h = startHarness();
+    const ref = await h.adapter.create(draftFor("fp-review"));
+    await h.adapter.requestApproval(ref);
+    h.sim.decide(ref.id, "cab.alice", "approved", "ok by CAB");
+    await h.adapter.startWork(ref);
+    const before = h.sim.requests.length;
+
+    const status = await h.adapter.finishWork(ref, "verified: the key is gone");
+
+    expect(status).toEqual({ lifecycle: "open", rawState: "0", key: ref.key });
+    expect(h.sim.requests.slice(before).map((r) => r.method)).toEqual([
+      "PATCH",
+    ]);
+    expect(
+      h.sim.store.journalText("change_request", ref.id, "work_notes"),
+    ).toContain("verified: the key is gone");
+  });
+
+  it("answers closed, not an error, for a change a person closed before the work finished", async () => {
+    h = startHarness();
+    const ref = await h.adapter.create(draftFor("fp-closed"));
+    h.sim.store.update("change_request", ref.id, { state: "3" }, "admin");
+
+    const status = await h.adapter.finishWork(ref, "verified");
+
+    expect(status).toMatchObject({ lifecycle: "closed", rawState: "3" });
+    expect(
+      h.sim.store.journalText("change_request", ref.id, "work_notes"),
+    ).not.toContain("verified");
+  });
+
   it("reads a rejection and the change back in New", async () => {
     h = startHarness();
     const ref = await h.adapter.create(draftFor("fp-reject"));

@@ -19,6 +19,9 @@ export const LEAKED_SECRET = new SecretValue(
   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 );
 
+/** closeloop's own IAM user: its key signs the connector's calls, so STS knows the account. */
+export const CONNECTOR_USER = "closeloop";
+
 const ENV = {
   CL_AWS_KEY: "AKIAI44QH8DHBEXAMPLE",
   CL_AWS_SECRET: "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
@@ -52,10 +55,14 @@ export function startAws(
   extra: Partial<AwsIamTargetInput> = {},
   staleAcceptsAfterRevoke = 0,
 ): AwsHarness {
+  const connector = {
+    userName: CONNECTOR_USER,
+    keys: [{ accessKeyId: ENV.CL_AWS_KEY }],
+  };
   const sim = createAwsSimulator({
     iamUrl: IAM_URL,
     stsUrl: STS_URL,
-    seed,
+    seed: { ...seed, users: [...(seed.users ?? []), connector] },
     staleAcceptsAfterRevoke,
   });
   server.use(...sim.handlers());
