@@ -1,4 +1,9 @@
-import type { Finding, FindingLocation, Severity } from "../domain/finding.js";
+import type {
+  Finding,
+  FindingLocation,
+  FindingStatus,
+  Severity,
+} from "../domain/finding.js";
 import { canonicalJson } from "../domain/plan.js";
 import { MAX_LOCATIONS_PER_FINDING } from "../domain/sightings.js";
 
@@ -25,8 +30,10 @@ const locationKey = (l: FindingLocation): string => canonicalJson(l);
 
 /**
  * One finding reported again (by another source, or the same report re-read): the places and
- * sources are unioned, the first sighting's facts kept, the higher severity wins. Status never
- * moves to `resolved` here: a report that stops mentioning a finding proves nothing (BR-01).
+ * sources are unioned, the first sighting's facts kept, the higher severity wins. A report that
+ * stops mentioning a finding proves nothing (BR-01); one that marks it resolved or suppressed
+ * does not close an open one either (only proof from the target does), but a finding no source
+ * had open becomes open as soon as one reports it open.
  */
 export function mergeFinding(existing: Finding, incoming: Finding): Finding {
   const severity =
@@ -36,6 +43,7 @@ export function mergeFinding(existing: Finding, incoming: Finding): Finding {
   const merged: Finding = {
     ...existing,
     severity,
+    status: mergedStatus(existing.status, incoming.status),
     sources: union(existing.sources, incoming.sources, String),
     locations: union(existing.locations, incoming.locations, locationKey),
     tags: union(existing.tags, incoming.tags, String),
@@ -72,12 +80,21 @@ function capLocations(
   if (omitted > 0) merged.locationsOmitted = omitted;
 }
 
+function mergedStatus(
+  existing: FindingStatus,
+  incoming: FindingStatus,
+): FindingStatus {
+  return existing === "open" || incoming === "open" ? "open" : incoming;
+}
+
 /**
  * After closure, the same report read again is not a regression: the leak is still in history.
  * A sighting at a place not seen before is. (The source's date is not used: several formats only
  * carry the ingest time, which would make every re-read look new.)
  */
 export function isReappearance(existing: Finding, incoming: Finding): boolean {
+  // A sighting the source itself reports resolved or suppressed is history, not a new leak.
+  if (incoming.status !== "open") return false;
   const known = new Set(existing.locations.map(locationKey));
   return incoming.locations.some((l) => !known.has(locationKey(l)));
 }

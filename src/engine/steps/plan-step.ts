@@ -8,6 +8,8 @@ export async function planStep(
   ctx: StepContext,
   record: FindingRecord,
 ): Promise<StepOutcome> {
+  const held = holdIfNotOpen(ctx, record);
+  if (held !== null) return held;
   const resolution = ctx.deps.resolve(record.finding);
   if (!resolution.ok) {
     const reason = resolution.unresolved.reason;
@@ -72,3 +74,26 @@ export async function planStep(
   });
   return moved;
 }
+
+/**
+ * A finding its source reports resolved or suppressed (a resolved alert, a muted check, a PASS) is
+ * kept and shown, never planned or ticketed: nothing was asked of anyone. A later report that has
+ * it open makes it due again (the store's merge).
+ */
+function holdIfNotOpen(
+  ctx: StepContext,
+  record: FindingRecord,
+): StepOutcome | null {
+  const status = record.finding.status;
+  if (status === "open") return null;
+  const reason = `${SOURCE_NOT_OPEN}: the source reports it ${status}; closeloop does not act on it`;
+  if (record.reason !== reason) {
+    ctx.deps.logger.info("finding.not_open", {
+      findingId: record.fingerprint,
+      status,
+    });
+  }
+  return { kind: "wait", dueAt: null, reason };
+}
+
+export const SOURCE_NOT_OPEN = "SOURCE_NOT_OPEN";

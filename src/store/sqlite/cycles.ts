@@ -97,9 +97,12 @@ export function upsertFindings(
       continue;
     }
 
+    // A finding held because its source had it resolved or suppressed is due again at once.
     db.prepare(
-      `UPDATE findings SET finding_json = ?, updated_at = ? WHERE fingerprint = ?`,
-    ).run(merged, at, fp);
+      `UPDATE findings SET finding_json = ?, updated_at = ?,
+         due_at = CASE WHEN state IN ('new', 'regression') THEN ? ELSE due_at END
+       WHERE fingerprint = ?`,
+    ).run(merged, at, at, fp);
     // An unresolved finding is tried again: the resolution rules may have changed since.
     if (existing.state === "unresolved") {
       transition(db, fp, "unresolved", "new", { reason: null, dueAt: at }, at);
