@@ -1,12 +1,13 @@
 import type { Finding } from "../domain/finding.js";
 import { streamFindings } from "../ingest/index.js";
+import type { SightedRecord } from "../domain/sightings.js";
 import type {
+  FindingBatch,
   FormatName,
-  IngestRecord,
   ReadOptions,
   StreamedFindings,
 } from "../ingest/index.js";
-import { openScratchStaging } from "../store/sqlite/staging.js";
+import { FindingStaging } from "../store/sqlite/staging.js";
 import type { CliIo } from "./io.js";
 import { createProgressBar } from "./progress-bar.js";
 
@@ -55,34 +56,38 @@ async function* clearedAfter<T>(
  * Every finding of the batches once, merged, for `--dry-run`, which stores nothing. When they
  * came in one batch (the report fit in memory), in the order first seen; otherwise the partials
  * go to a scratch SQLite file of their own, deleted at the end, and come back in fingerprint
- * order.
+ * order. Nothing secret is staged: the dry run has no use for the raw values.
  */
 export async function* mergedFindings(
-  batches: AsyncIterable<IngestRecord[]>,
+  batches: AsyncIterable<FindingBatch>,
 ): AsyncGenerator<Finding> {
-  let first: IngestRecord[] | null = null;
-  let scratch: ReturnType<typeof openScratchStaging> | null = null;
-  const stage = (records: IngestRecord[]) =>
-    scratch?.staging.add(
-      records.map((r) => ({ finding: r.finding, sealedSecret: null })),
-    );
+  let whole: SightedRecord[] | null = null;
+  let staging: FindingStaging | null = null;
   try {
     for await (const batch of batches) {
-      if (first === null && scratch === null) {
-        first = batch;
+      if (batch.kind === "locations") {
+        staging ??= new FindingStaging();
+        staging.addLocations(batch.locations);
         continue;
       }
-      scratch ??= openScratchStaging();
-      if (first !== null) stage(first);
-      first = null;
-      stage(batch);
+      if (batch.last && staging === null) {
+        whole = batch.records;
+        break;
+      }
+      staging ??= new FindingStaging();
+      staging.addFindings(
+        batch.records.map((r) => ({
+          sightings: r.sightings,
+          sealedSecret: null,
+        })),
+      );
     }
-    if (scratch === null) {
-      for (const record of first ?? []) yield record.finding;
+    if (staging === null) {
+      for (const record of whole ?? []) yield record.sightings.toFinding();
       return;
     }
-    for (const upsert of scratch.staging.merged()) yield upsert.finding;
+    for (const upsert of staging.merged()) yield upsert.finding;
   } finally {
-    scratch?.close();
+    staging?.close();
   }
 }

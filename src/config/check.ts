@@ -2,6 +2,7 @@ import { InputError } from "../domain/errors.js";
 import type { ItsmKind } from "../itsm/types.js";
 import { createMappingRenderer } from "../mapping/renderer.js";
 import { loadConfig } from "./load.js";
+import { unresolvedKinds } from "./routing.js";
 import type { Config } from "./schema.js";
 import type { ConfigProblem } from "./secrets.js";
 import { GITHUB_WEBHOOK_PATH, itsmWebhookPath } from "./webhooks.js";
@@ -38,7 +39,10 @@ export function checkConfig(path: string, env: NodeJS.ProcessEnv): ConfigCheck {
     ...new Set(config.itsm.map((instance) => instance.kind)),
   ] as ItsmKind[];
   try {
-    createMappingRenderer(config.mappingsDir, { require: kinds });
+    createMappingRenderer(config.mappingsDir, {
+      require: kinds,
+      requireManual: unresolvedKinds(config),
+    });
   } catch (error) {
     return { ok: false, problems: problemsOf(error, config.mappingsDir) };
   }

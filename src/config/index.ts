@@ -9,9 +9,15 @@ export type {
   PolicyConfig,
   RoutingConfig,
   RoutingRule,
+  UnresolvedRouting,
 } from "./schema.js";
 export type { ItsmInstanceConfig, TargetConfig } from "./systems.js";
-export { routeFinding, routeFor } from "./routing.js";
+export {
+  routeFinding,
+  routeFor,
+  routeUnresolvedFor,
+  unresolvedInstances,
+} from "./routing.js";
 export type { Route } from "./routing.js";
 export { findSecretRefs, resolveConfigSecrets, formatPath } from "./secrets.js";
 export type { ConfigProblem, FoundSecretRef } from "./secrets.js";

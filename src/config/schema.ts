@@ -64,10 +64,37 @@ export const routingRuleSchema = z
   })
   .strict();
 
+/**
+ * Where a finding that resolves to no target gets a manual-remediation ticket: the first rule
+ * whose every condition holds, else `itsm`. Without a match it stays `unresolved`.
+ */
+export const unresolvedRuleSchema = z
+  .object({
+    when: z
+      .object({
+        detector: oneOrMany(id).optional(),
+        owner: oneOrMany(id).optional(),
+        kind: oneOrMany(z.enum(FINDING_KINDS)).optional(),
+      })
+      .strict(),
+    itsm: z.array(id).min(1),
+    jiraProject: id.optional(),
+  })
+  .strict();
+
+export const unresolvedRoutingSchema = z
+  .object({
+    rules: z.array(unresolvedRuleSchema).default([]),
+    itsm: z.array(id).min(1).optional(),
+    jiraProject: id.optional(),
+  })
+  .strict();
+
 export const routingConfigSchema = z
   .object({
     rules: z.array(routingRuleSchema).default([]),
     default: z.array(id).min(1),
+    unresolved: unresolvedRoutingSchema.optional(),
   })
   .strict();
 
@@ -112,6 +139,7 @@ export const configSchema = z
           ["routing", "rules", i, "itsm"],
         ],
       ),
+      ...unresolvedRefs(config.routing.unresolved),
     ];
     for (const [ids, path] of refs) {
       ids.forEach((ref, j) => {
@@ -124,6 +152,23 @@ export const configSchema = z
       });
     }
   });
+
+/** The ITSM instance ids `routing.unresolved` names, with their paths. */
+function unresolvedRefs(
+  unresolved: z.output<typeof unresolvedRoutingSchema> | undefined,
+): [string[], (string | number)[]][] {
+  if (unresolved === undefined) return [];
+  const base = ["routing", "unresolved"];
+  return [
+    ...(unresolved.itsm === undefined
+      ? []
+      : [[unresolved.itsm, [...base, "itsm"]] as [string[], string[]]]),
+    ...unresolved.rules.map((rule, i): [string[], (string | number)[]] => [
+      rule.itsm,
+      [...base, "rules", i, "itsm"],
+    ]),
+  ];
+}
 
 /** Webhooks name configured ITSM instances and, for GitHub, a configured GitHub alerts source. */
 function checkWebhooks(
@@ -182,5 +227,7 @@ export type Config = z.output<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type RoutingConfig = Config["routing"];
 export type RoutingRule = Config["routing"]["rules"][number];
+export type UnresolvedRouting = NonNullable<Config["routing"]["unresolved"]>;
+export type UnresolvedRule = UnresolvedRouting["rules"][number];
 export type PolicyConfig = Config["policy"];
 export type SourceEntry = Config["sources"][number];

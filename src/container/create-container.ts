@@ -2,7 +2,11 @@
 import "reflect-metadata";
 import { container as rootContainer, instanceCachingFactory } from "tsyringe";
 import type { DependencyContainer } from "tsyringe";
-import { routeFor } from "../config/routing.js";
+import {
+  routeFor,
+  routeUnresolvedFor,
+  unresolvedKinds,
+} from "../config/routing.js";
 import type { Config } from "../config/schema.js";
 import { resolveConfigSecrets } from "../config/secrets.js";
 import { resolveSecretRef } from "../config/secret-ref.js";
@@ -109,6 +113,7 @@ export function createContainer(
       require: [
         ...new Set<ItsmKind>(config.itsm.map((instance) => instance.kind)),
       ],
+      requireManual: unresolvedKinds(config),
     }),
   );
 
@@ -154,7 +159,12 @@ export function createContainer(
     const targets = config.targets as MatchableTarget[];
     return (finding) => {
       const resolution = resolveIdentity(finding, targets);
-      if (!resolution.ok) return resolution;
+      if (!resolution.ok) {
+        // Ownership needs no target (a path rule, CODEOWNERS): it routes a manual ticket.
+        const owner = resolveOwner(finding, null, config.ownership);
+        if (owner === null) return resolution;
+        return { ok: false, unresolved: { ...resolution.unresolved, owner } };
+      }
       const owner = resolveOwner(
         finding,
         resolution.identity,
@@ -177,6 +187,7 @@ export function createContainer(
         targets: get(TOKENS.targetAdapters),
         resolve: get(TOKENS.resolveIdentity),
         route: get(TOKENS.route),
+        routeUnresolved: routeUnresolvedFor(config.routing),
         renderer: get(TOKENS.mappingRenderer),
         planText: renderPlanText,
         custody: get(TOKENS.custody),

@@ -75,6 +75,12 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
         : `closed ${ticket} as successful, pointing to the evidence`;
     case "finding.regression":
       return "the finding came back after closure: a new cycle, linked to the old change";
+    case "manual.requested":
+      return `no target fits: opened ${ticket} in ${system} for a person to remediate${reasonOf(d)}`;
+    case "manual.closed":
+      return `${ticket} was closed by a person: no proof the credential is gone`;
+    case "manual.resumed":
+      return `the finding now resolves to target ${str("targetId")}: planning a change of its own`;
     case "identity.unresolved":
     case "approval.blocked":
     case "approval.rejected":

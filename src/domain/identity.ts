@@ -15,6 +15,8 @@ export interface Identity {
 /** Why a finding could not be tied to an identity: shown in `closeloop status`. */
 export interface Unresolved {
   reason: string;
+  /** The owning team ownership rules found without a target (a path rule, CODEOWNERS). */
+  owner?: string;
 }
 
 export type Resolution =

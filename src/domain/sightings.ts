@@ -4,6 +4,7 @@ import type {
   FindingStatus,
   Severity,
 } from "./finding.js";
+import type { SecretValue } from "./secret.js";
 
 /**
  * Places kept per finding. A secret committed to a template is seen in every copy of it: past this
@@ -24,7 +25,21 @@ const SEVERITY_RANK: Record<Severity, number> = {
   critical: 3,
 };
 
-/** The identity of a place: two sightings at the same one are one location. */
+/** Up to this many locations, a finding finds a repeat by scanning them. */
+const SCAN_LIMIT = 16;
+
+/** A location as one flat string: its identity (two sightings at one place are one location). */
+type LocationTuple = [
+  string,
+  string?,
+  number?,
+  number?,
+  string?,
+  string?,
+  string?,
+  string?,
+];
+
 export function locationKey(l: FindingLocation): string {
   return JSON.stringify([
     l.source,
@@ -38,33 +53,146 @@ export function locationKey(l: FindingLocation): string {
   ]);
 }
 
+function locationOf(t: LocationTuple | null[]): FindingLocation {
+  const [
+    source,
+    file,
+    lineReported,
+    column,
+    commit,
+    repository,
+    url,
+    resource,
+  ] = t as (string | number | null)[];
+  const l: FindingLocation = { source: String(source) };
+  if (typeof file === "string") l.file = file;
+  if (typeof lineReported === "number") l.lineReported = lineReported;
+  if (typeof column === "number") l.column = column;
+  if (typeof commit === "string") l.commit = commit;
+  if (typeof repository === "string") l.repository = repository;
+  if (typeof url === "string") l.url = url;
+  if (typeof resource === "string") l.resource = resource;
+  return l;
+}
+
+/** The locations of one finding gathered since they were last staged (see `drainLocations`). */
+export interface StagedLocations {
+  fingerprint: string;
+  /** Location keys separated by newlines. */
+  locations: string;
+  omitted: number;
+}
+
+/** A merged finding and the raw value from whichever of its sightings carried one. */
+export interface SightedRecord {
+  sightings: Sightings;
+  secret: SecretValue | null;
+}
+
+/**
+ * What a large read hands on: findings (with their locations so far), or only the locations
+ * gathered since the last batch for findings still held, each of which comes again in a later
+ * `findings` batch.
+ */
+export type SightedBatch =
+  | {
+      kind: "findings";
+      records: SightedRecord[];
+      /** No batch follows: when the first is the last, the read fit in memory. */
+      last: boolean;
+    }
+  | { kind: "locations"; locations: StagedLocations[] };
+
 /**
  * One finding merged in place with further sightings of it from the same read: every location up
  * to the cap, every source and tag, the earliest detection. It stays open while any sighting is
- * open: one cleaned-up copy does not make the credential safe. The finding given is adopted (its
- * arrays grow), not copied: a large report repeats one secret thousands of times.
+ * open: one cleaned-up copy does not make the credential safe. Locations are held as flat strings
+ * (a fifth of the memory of the objects, and their own dedup keys); `toFinding` gives them back.
  */
 export class Sightings {
-  readonly finding: Finding;
-  readonly #seen: Set<string>;
+  /** The finding without its locations (they are in `#keys`). */
+  readonly shell: Finding;
+  readonly #keys: string[] = [];
+  /** Made only past SCAN_LIMIT keys: twenty thousand small Sets cost more than a scan. */
+  #seen: Set<string> | null = null;
   readonly #cap: number;
+  #omitted: number;
 
+  /** Adopts `finding` (its arrays grow as sightings are absorbed), not a copy of it. */
   constructor(finding: Finding, cap = MAX_LOCATIONS_PER_FINDING) {
-    this.finding = finding;
-    this.#cap = cap;
-    this.#seen = new Set();
-    const locations = finding.locations;
+    const { locations } = finding;
+    this.#omitted = finding.locationsOmitted ?? 0;
     finding.locations = [];
-    this.#addLocations(locations);
+    if (finding.locationsOmitted !== undefined) delete finding.locationsOmitted;
+    this.shell = finding;
+    this.#cap = cap;
+    for (const l of locations) this.#addKey(locationKey(l));
+  }
+
+  /** A shell staged by `stagedShell()`, read back; its locations follow by `addStaged`. */
+  static fromStaged(shell: Finding): Sightings {
+    return new Sightings(shell);
+  }
+
+  get fingerprint(): string {
+    return this.shell.fingerprint;
   }
 
   /** How many locations are held: the weight of this finding in memory. */
   get size(): number {
-    return this.finding.locations.length;
+    return this.#keys.length;
   }
 
   absorb(other: Finding): void {
-    const a = this.finding;
+    this.#absorbFields(other);
+    this.#omitted += other.locationsOmitted ?? 0;
+    for (const l of other.locations) this.#addKey(locationKey(l));
+  }
+
+  /** `absorb` of another shell staged for the same finding. */
+  absorbShell(shell: Finding): void {
+    this.#absorbFields(shell);
+  }
+
+  /** Locations staged by `drainLocations`, read back, in the order they were staged. */
+  addStaged(locations: string, omitted: number): void {
+    this.#omitted += omitted;
+    this.#addKeys(locations);
+  }
+
+  /** The finding without its locations, as JSON. */
+  stagedShell(): string {
+    return JSON.stringify(this.shell);
+  }
+
+  /**
+   * The locations held, handed over to be staged, and forgotten here: memory stays bounded when a
+   * report repeats the same findings over and over. Repeats across two drains are merged later.
+   */
+  drainLocations(): StagedLocations {
+    const staged = {
+      fingerprint: this.shell.fingerprint,
+      locations: this.#keys.join("\n"),
+      omitted: this.#omitted,
+    };
+    this.#keys.length = 0;
+    this.#seen = null;
+    this.#omitted = 0;
+    return staged;
+  }
+
+  toFinding(): Finding {
+    const tuples = JSON.parse(`[${this.#keys.join(",")}]`) as LocationTuple[];
+    const finding: Finding = {
+      ...this.shell,
+      locations: tuples.map(locationOf),
+    };
+    if (this.#omitted > 0) finding.locationsOmitted = this.#omitted;
+    return finding;
+  }
+
+  #absorbFields(other: Finding): void {
+    const a = this.shell;
     if (STATUS_RANK[other.status] > STATUS_RANK[a.status])
       a.status = other.status;
     if (SEVERITY_RANK[other.severity] > SEVERITY_RANK[a.severity])
@@ -75,22 +203,28 @@ export class Sightings {
     for (const t of other.tags) if (!a.tags.includes(t)) a.tags.push(t);
     a.hints = { ...other.hints, ...a.hints };
     if (other.detectedAt < a.detectedAt) a.detectedAt = other.detectedAt;
-    this.#addLocations(other.locations, other.locationsOmitted ?? 0);
   }
 
-  #addLocations(locations: FindingLocation[], omitted = 0): void {
-    const a = this.finding;
-    let dropped = omitted + (a.locationsOmitted ?? 0);
-    for (const l of locations) {
-      const key = locationKey(l);
-      if (this.#seen.has(key)) continue;
-      if (a.locations.length >= this.#cap) {
-        dropped += 1;
-        continue;
-      }
-      this.#seen.add(key);
-      a.locations.push(l);
+  // JSON.stringify escapes newlines inside strings: a newline only ever separates two keys.
+  #addKeys(joined: string): void {
+    if (joined === "") return;
+    for (const key of joined.split("\n")) this.#addKey(key);
+  }
+
+  #addKey(key: string): void {
+    if (this.#has(key)) return;
+    if (this.#keys.length >= this.#cap) {
+      this.#omitted += 1;
+      return;
     }
-    if (dropped > 0) a.locationsOmitted = dropped;
+    this.#keys.push(key);
+    if (this.#seen !== null) this.#seen.add(key);
+    else if (this.#keys.length > SCAN_LIMIT) this.#seen = new Set(this.#keys);
+  }
+
+  #has(key: string): boolean {
+    if (this.#seen !== null) return this.#seen.has(key);
+    for (const k of this.#keys) if (k === key) return true;
+    return false;
   }
 }

@@ -4,11 +4,16 @@ import { assertNever } from "./errors.js";
  * The states of a finding in the loop (PRODUCT §1). The happy path runs
  * new → planned → ticketing → awaiting_approval → executing → verifying → evidence → closed;
  * `regression` starts a new cycle like `new`, linked to the tickets of the closed one.
+ * `manual`: resolved to no target, routed to a manual-remediation ticket that a person works;
+ * closeloop plans and runs nothing for it. `manual_closed`: a person closed that ticket, which
+ * proves nothing (never `closed`, never verified).
  */
 export type FindingState =
   | "new"
   | "regression"
   | "unresolved"
+  | "manual"
+  | "manual_closed"
   | "planned"
   | "ticketing"
   | "awaiting_approval"
@@ -27,6 +32,8 @@ export const FINDING_STATES: readonly FindingState[] = [
   "new",
   "regression",
   "unresolved",
+  "manual",
+  "manual_closed",
   "planned",
   "ticketing",
   "awaiting_approval",
@@ -47,6 +54,7 @@ export function isEndState(state: FindingState): boolean {
   switch (state) {
     case "new":
     case "regression":
+    case "manual":
     case "planned":
     case "ticketing":
     case "awaiting_approval":
@@ -55,6 +63,7 @@ export function isEndState(state: FindingState): boolean {
     case "evidence":
       return false;
     case "unresolved":
+    case "manual_closed":
     case "closed":
     case "rejected":
     case "canceled":
@@ -78,10 +87,12 @@ export function hasOpenTicket(state: FindingState): boolean {
     case "evidence":
     case "still_valid":
     case "action_failed":
+    case "manual":
       return true;
     case "new":
     case "regression":
     case "unresolved":
+    case "manual_closed":
     case "planned":
     case "closed":
     case "rejected":

@@ -4,6 +4,7 @@ import type { StepContext, StepOutcome } from "./context.js";
 import { awaitingStep } from "./steps/approval-step.js";
 import { closeStep } from "./steps/close-step.js";
 import { executeStep } from "./steps/execute-step.js";
+import { manualClosedStep, manualStep } from "./steps/manual-step.js";
 import { planStep } from "./steps/plan-step.js";
 import { plannedStep, ticketingStep } from "./steps/ticket-step.js";
 import { verifyStep } from "./steps/verify-step.js";
@@ -52,6 +53,10 @@ export function step(
       return verifyStep(ctx, record);
     case "evidence":
       return closeStep(ctx, record);
+    case "manual":
+      return manualStep(ctx, record);
+    case "manual_closed":
+      return manualClosedStep(ctx, record);
     case "unresolved":
     case "closed":
     case "rejected":

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isCloseloopError } from "../domain/errors.js";
+import type { SightedBatch } from "../domain/sightings.js";
 import { isEndState } from "../domain/states.js";
 import { StateConflictError } from "../store/errors.js";
 import type {
@@ -51,11 +52,27 @@ export class Engine {
    * nothing is stored.
    */
   async ingestBatches(
-    batches: AsyncIterable<IngestRecord[]>,
+    batches: AsyncIterable<SightedBatch>,
   ): Promise<IngestSummary & { findings: number }> {
-    const stage = await this.#deps.store.stageFindings();
+    const { store, custody } = this.#deps;
+    const stage = await store.stageFindings();
     try {
-      for await (const batch of batches) await stage.add(this.#sealed(batch));
+      for await (const batch of batches) {
+        if (batch.kind === "locations") {
+          await stage.addLocations(batch.locations);
+          continue;
+        }
+        await stage.add(
+          batch.records.map(({ sightings, secret }) => ({
+            sightings,
+            sealedSecret:
+              secret === null
+                ? null
+                : custody.seal(secret, sightings.fingerprint),
+          })),
+          batch.last,
+        );
+      }
     } catch (error) {
       await stage.discard();
       throw error;

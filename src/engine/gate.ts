@@ -2,6 +2,8 @@ import type { ApprovalReading, ApproverRecord } from "../itsm/types.js";
 
 export type GateBlock =
   | "not_approved"
+  | "not_scheduled"
+  | "on_hold"
   | "rejected"
   | "canceled"
   | "plan_hash_mismatch"
@@ -28,9 +30,10 @@ function blocked(block: GateBlock, reason: string): GateResult {
 }
 
 /**
- * The approval gate (closure contract 2), on an approval read back just now: approved, by someone
- * who is neither closeloop nor the requester, in an allowed group where configured, inside the
- * window where one is set, for exactly the stored plan.
+ * The approval gate (closure contract 2), on an approval read back just now: approved, in a state
+ * work may start from and not on hold, by someone who is neither closeloop nor the requester, in
+ * an allowed group where configured, inside the window where one is set, for exactly the stored
+ * plan.
  */
 export function checkGate(input: GateInput): GateResult {
   const { reading, now } = input;
@@ -40,6 +43,21 @@ export function checkGate(input: GateInput): GateResult {
     return blocked("canceled", "the change was canceled");
   if (reading.status !== "approved") {
     return blocked("not_approved", `approval is ${reading.status}`);
+  }
+  // Approved is not enough: the change must also stand where work may start, and not be held
+  // (reference/servicenow.md §8: approved AND state in {Scheduled, Implement} AND not on_hold).
+  if (reading.onHold) {
+    return blocked(
+      "on_hold",
+      "ON_HOLD: the change is on hold; work starts once it is taken off hold",
+    );
+  }
+  if (!reading.readyForWork) {
+    return blocked(
+      "not_scheduled",
+      `NOT_SCHEDULED: the change is approved but in state ${reading.ticketState}, ` +
+        "not Scheduled or Implement; work starts once it is",
+    );
   }
 
   if (reading.planHash !== input.planHash) {

@@ -1,7 +1,7 @@
 import type { Custody } from "../custody/custody.js";
 import type { EvidenceSigner } from "../evidence/signer.js";
 import type { Finding } from "../domain/finding.js";
-import type { Identity, Resolution } from "../domain/identity.js";
+import type { Identity, Resolution, Unresolved } from "../domain/identity.js";
 import type { Plan } from "../domain/plan.js";
 import type { SecretValue } from "../domain/secret.js";
 import type { FindingState } from "../domain/states.js";
@@ -23,6 +23,9 @@ export type StepEventName =
   | "finding.regression"
   | "identity.resolved"
   | "identity.unresolved"
+  | "manual.requested"
+  | "manual.closed"
+  | "manual.resumed"
   | "plan.created"
   | "ticket.created"
   | "approval.requested"
@@ -95,6 +98,14 @@ export interface EngineDeps {
     finding: Finding,
     identity: Identity | null,
   ) => string[] | EngineRoute;
+  /**
+   * Where a finding that resolved to no target gets a manual-remediation ticket, or null: it
+   * stays `unresolved`. Absent: every such finding stays `unresolved`.
+   */
+  routeUnresolved?: (
+    finding: Finding,
+    unresolved: Unresolved,
+  ) => EngineRoute | null;
   renderer: TicketFieldsRenderer;
   planText?: (plan: Plan) => string;
   custody: Custody;

@@ -1,13 +1,27 @@
 import { Sightings } from "../domain/sightings.js";
+import type {
+  SightedBatch,
+  SightedRecord,
+  StagedLocations,
+} from "../domain/sightings.js";
 import { openReport } from "./read-report.js";
 import type { IngestRecord, IngestResult, ReadOptions } from "./types.js";
 
 /**
- * Locations held in memory before the merged findings are handed on: about 40 MB of them. A report
- * whose findings fit is merged whole in memory; a larger one reaches its consumer as several
- * partial batches, which the consumer merges by fingerprint (on disk, see store/sqlite/staging.ts).
+ * What is held in memory while a report is merged, whatever its size. Past this many locations
+ * (about 200 bytes each) they are handed on and forgotten; past this many findings (about 1.5 KB
+ * each), the findings too. The consumer merges what it is handed by fingerprint, on disk (see
+ * store/sqlite/staging.ts). A report whose findings fit is merged whole in memory.
  */
-export const DEFAULT_HELD_LOCATIONS = 100_000;
+export interface MergeBounds {
+  locations: number;
+  findings: number;
+}
+
+export const DEFAULT_MERGE_BOUNDS: MergeBounds = {
+  locations: 100_000,
+  findings: 25_000,
+};
 
 /**
  * Reads a whole report and merges its records by fingerprint: one finding per credential. Throws
@@ -20,8 +34,12 @@ export async function collectFindings(
 ): Promise<IngestResult> {
   const report = await openReport(path, options);
   const records: IngestRecord[] = [];
-  for await (const batch of mergeInBatches(report.batches, Infinity)) {
-    records.push(...batch);
+  const unbounded = { locations: Infinity, findings: Infinity };
+  for await (const batch of mergeInBatches(report.batches, unbounded)) {
+    if (batch.kind !== "findings") continue;
+    for (const m of batch.records) {
+      records.push({ finding: m.sightings.toFinding(), secret: m.secret });
+    }
   }
   return {
     status: records.length === 0 ? "ok_empty" : "ok",
@@ -41,35 +59,31 @@ export interface StreamedFindings {
    * batch with more of its sightings. The iteration throws, at the end at the latest, when the
    * file is bad: a consumer stores nothing before it has ended.
    */
-  batches: AsyncIterable<IngestRecord[]>;
+  batches: AsyncIterable<FindingBatch>;
 }
+
+export type FindingBatch = SightedBatch;
 
 /** A report's findings in bounded memory, whatever the file size. */
 export async function streamFindings(
   path: string,
   options: ReadOptions = {},
-  maxHeldLocations = DEFAULT_HELD_LOCATIONS,
+  bounds: MergeBounds = DEFAULT_MERGE_BOUNDS,
 ): Promise<StreamedFindings> {
   const report = await openReport(path, options);
   return {
     format: report.format,
     bytes: report.bytes,
     items: report.items,
-    batches: mergeInBatches(report.batches, maxHeldLocations),
+    batches: mergeInBatches(report.batches, bounds),
   };
-}
-
-/** A record being merged in place, with the raw value from whichever sighting carried one. */
-interface Merging {
-  sightings: Sightings;
-  secret: IngestRecord["secret"];
 }
 
 async function* mergeInBatches(
   batches: AsyncIterable<IngestRecord[]>,
-  maxHeldLocations: number,
-): AsyncGenerator<IngestRecord[]> {
-  let byFingerprint = new Map<string, Merging>();
+  bounds: MergeBounds,
+): AsyncGenerator<FindingBatch> {
+  let byFingerprint = new Map<string, SightedRecord>();
   let held = 0;
   for await (const batch of batches) {
     for (const record of batch) {
@@ -88,19 +102,24 @@ async function* mergeInBatches(
       held += known.sightings.size - before;
       if (known.secret === null) known.secret = record.secret;
     }
-    if (held < maxHeldLocations) continue;
-    yield recordsOf(byFingerprint);
-    byFingerprint = new Map();
-    held = 0;
+    if (byFingerprint.size >= bounds.findings) {
+      yield {
+        kind: "findings",
+        records: [...byFingerprint.values()],
+        last: false,
+      };
+      byFingerprint = new Map();
+      held = 0;
+    } else if (held >= bounds.locations) {
+      const drained: StagedLocations[] = [];
+      for (const m of byFingerprint.values()) {
+        if (m.sightings.size > 0) drained.push(m.sightings.drainLocations());
+      }
+      yield { kind: "locations", locations: drained };
+      held = 0;
+    }
   }
-  if (byFingerprint.size > 0) yield recordsOf(byFingerprint);
-}
-
-function recordsOf(merged: Map<string, Merging>): IngestRecord[] {
-  return [...merged.values()].map((m) => ({
-    finding: m.sightings.finding,
-    secret: m.secret,
-  }));
+  yield { kind: "findings", records: [...byFingerprint.values()], last: true };
 }
 
 /** Two sightings of one credential merged into a new record (see Sightings). */
@@ -113,5 +132,5 @@ export function mergeRecords(a: IngestRecord, b: IngestRecord): IngestRecord {
     locations: [...fa.locations],
   });
   sightings.absorb(b.finding);
-  return { finding: sightings.finding, secret: a.secret ?? b.secret };
+  return { finding: sightings.toFinding(), secret: a.secret ?? b.secret };
 }

@@ -6,7 +6,7 @@ export type {
 } from "./types.js";
 export { readReport, readReportBatches } from "./read-report.js";
 export { collectFindings, mergeRecords, streamFindings } from "./collect.js";
-export type { StreamedFindings } from "./collect.js";
+export type { FindingBatch, StreamedFindings } from "./collect.js";
 export { findingToDryRunJson } from "./dry-run.js";
 export { IngestError } from "./errors.js";
 export type { IngestErrorCode } from "./errors.js";

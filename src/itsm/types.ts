@@ -21,8 +21,9 @@ export interface TicketDraft {
   correlationId: string;
   /** Rendered mapping fields, by the ITSM's own field names. */
   fields: Record<string, unknown>;
-  plan: Plan;
-  /** The plan as a change manager reads it, ending with the plan hash. */
+  /** Null for a manual-remediation ticket: a person does the work, closeloop plans nothing. */
+  plan: Plan | null;
+  /** The plan as a change manager reads it, ending with the plan hash; empty without a plan. */
   planText: string;
 }
 
@@ -55,6 +56,13 @@ export interface ApprovalReading {
   ticketState: string;
   /** True once the ticket is in the state where work is being done (ServiceNow Implement). */
   inImplementation: boolean;
+  /**
+   * True when the ticket's state lets approved work start: ServiceNow Scheduled or Implement
+   * (reference/servicenow.md §8), Jira an approved JSM decision or a configured approval status.
+   */
+  readyForWork: boolean;
+  /** ServiceNow's `on_hold`: nothing runs while it is set. Jira has no such flag: false. */
+  onHold: boolean;
   approvers: ApproverRecord[];
   /** Who asked for the change: closeloop's own user, normally. */
   requestedBy?: string;

@@ -74,6 +74,26 @@ export const RECORD_TYPES: Record<ItsmKind, RecordType> = {
   },
 };
 
+/**
+ * The manual-remediation ticket of a finding that resolved to no target: the same record types
+ * and fields, from their own files. No plan, so no field is bound to a plan hash.
+ */
+export const MANUAL_RECORD_TYPES: Record<ItsmKind, RecordType> = {
+  servicenow: {
+    ...RECORD_TYPES.servicenow,
+    file: "servicenow/manual_change_request.yaml",
+    required: ["short_description", "description", "type"],
+    optional: [
+      ...RECORD_TYPES.servicenow.optional,
+      "implementation_plan",
+      "backout_plan",
+      "test_plan",
+    ],
+    planTextIn: [],
+  },
+  jira: { ...RECORD_TYPES.jira, file: "jira/manual-issue.yaml" },
+};
+
 export function isKnownField(type: RecordType, field: string): boolean {
   return (
     type.required.includes(field) ||

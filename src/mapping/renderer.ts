@@ -9,14 +9,24 @@ import {
   type CompiledMapping,
   type CompiledNode,
 } from "./mapping-file.js";
-import { RECORD_TYPES } from "./record-types.js";
-import { sampleMappingContext } from "./sample-context.js";
+import {
+  MANUAL_RECORD_TYPES,
+  RECORD_TYPES,
+  type RecordType,
+} from "./record-types.js";
+import { sampleManualContext, sampleMappingContext } from "./sample-context.js";
 import { toTemplateScope } from "./scope.js";
-import type { MappingContext, TicketFieldsRenderer } from "./types.js";
+import type {
+  ManualMappingContext,
+  MappingContext,
+  TicketFieldsRenderer,
+} from "./types.js";
 
 export interface MappingRendererOptions {
   /** ITSM kinds the configuration uses: a missing mapping for one of them stops start-up. */
   require?: readonly ItsmKind[];
+  /** ITSM kinds `routing.unresolved` sends manual tickets to: their manual mapping must exist. */
+  requireManual?: readonly ItsmKind[];
 }
 
 /**
@@ -30,29 +40,56 @@ export function createMappingRenderer(
   const liquid = createSandboxedLiquid();
   rejectUnknownFiles(mappingsDir);
 
-  const mappings = new Map<ItsmKind, CompiledMapping>();
-  for (const type of Object.values(RECORD_TYPES)) {
-    const present = existsSync(join(mappingsDir, type.file));
-    if (!present && !options.require?.includes(type.itsm)) continue;
-    mappings.set(type.itsm, loadMappingFile(mappingsDir, type, liquid));
-  }
-
-  const render = (itsm: ItsmKind, context: MappingContext) => {
-    const mapping = mappings.get(itsm);
-    if (mapping === undefined) {
-      throw new InputError(
-        "MAPPING_MISSING",
-        `no mapping for ${itsm}: add ${join(mappingsDir, RECORD_TYPES[itsm].file)}`,
-        { details: { itsm, mappingsDir } },
-      );
+  const load = (
+    types: Record<ItsmKind, RecordType>,
+    required: ReadonlySet<ItsmKind>,
+  ) => {
+    const loaded = new Map<ItsmKind, CompiledMapping>();
+    for (const type of Object.values(types)) {
+      const present = existsSync(join(mappingsDir, type.file));
+      if (!present && !required.has(type.itsm)) continue;
+      loaded.set(type.itsm, loadMappingFile(mappingsDir, type, liquid));
     }
-    return renderFields(mapping, toTemplateScope(context), liquid);
+    return loaded;
   };
+  const mappings = load(RECORD_TYPES, new Set(options.require ?? []));
+  const manual = load(
+    MANUAL_RECORD_TYPES,
+    new Set(options.requireManual ?? []),
+  );
+
+  const pick = (
+    loaded: Map<ItsmKind, CompiledMapping>,
+    types: Record<ItsmKind, RecordType>,
+    itsm: ItsmKind,
+  ): CompiledMapping => {
+    const mapping = loaded.get(itsm);
+    if (mapping !== undefined) return mapping;
+    throw new InputError(
+      "MAPPING_MISSING",
+      `no mapping for ${itsm}: add ${join(mappingsDir, types[itsm].file)}`,
+      { details: { itsm, mappingsDir } },
+    );
+  };
+  const render = (itsm: ItsmKind, context: MappingContext) =>
+    renderFields(
+      pick(mappings, RECORD_TYPES, itsm),
+      toTemplateScope(context),
+      liquid,
+    );
+  const renderManual = (itsm: ItsmKind, context: ManualMappingContext) =>
+    renderFields(
+      pick(manual, MANUAL_RECORD_TYPES, itsm),
+      toTemplateScope(context),
+      liquid,
+    );
 
   const sample = sampleMappingContext();
   for (const itsm of mappings.keys()) render(itsm, sample);
+  const manualSample = sampleManualContext();
+  for (const itsm of manual.keys()) renderManual(itsm, manualSample);
 
-  return { render };
+  return { render, renderManual };
 }
 
 type Liquid = ReturnType<typeof createSandboxedLiquid>;
@@ -111,7 +148,11 @@ function rejectUnknownFiles(mappingsDir: string): void {
       },
     );
   }
-  const known = new Set(Object.values(RECORD_TYPES).map((type) => type.file));
+  const known = new Set(
+    [RECORD_TYPES, MANUAL_RECORD_TYPES].flatMap((types) =>
+      Object.values(types).map((type) => type.file),
+    ),
+  );
   for (const entry of readdirSync(mappingsDir, {
     recursive: true,
     encoding: "utf8",

@@ -1,5 +1,5 @@
 import { makePlan } from "../domain/plan.js";
-import type { MappingContext } from "./types.js";
+import type { ManualMappingContext, MappingContext } from "./types.js";
 
 /**
  * A context with every optional field set, rendered once at start-up so a misspelt variable in a
@@ -61,6 +61,17 @@ export function sampleMappingContext(): MappingContext {
     plan,
     planText: "sample plan text",
     correlationId: "finding-sample-fingerprint",
+    owner: "team-sample",
+  };
+}
+
+/** The manual-remediation sample: the same finding, no identity, no plan, a reason. */
+export function sampleManualContext(): ManualMappingContext {
+  const { finding } = sampleMappingContext();
+  return {
+    finding,
+    reason: "no postgres target matches host db.sample port 5432",
+    correlationId: "finding-sample-fingerprint-manual",
     owner: "team-sample",
   };
 }

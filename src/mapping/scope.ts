@@ -1,4 +1,4 @@
-import type { MappingContext } from "./types.js";
+import type { ManualMappingContext, MappingContext } from "./types.js";
 
 const LOCATION_KEYS = [
   "source",
@@ -16,7 +16,9 @@ const LOCATION_KEYS = [
  * every optional field of the contracts present as null. `strictVariables` then only fails on a
  * misspelt name, and `{{ location.commit | default: "none" }}` works when the scanner gave none.
  */
-export function toTemplateScope(context: MappingContext): object {
+export function toTemplateScope(
+  context: MappingContext | ManualMappingContext,
+): object {
   const plain = JSON.parse(JSON.stringify(context)) as Record<string, unknown>;
   const finding = plain["finding"] as Record<string, unknown>;
 
@@ -29,8 +31,10 @@ export function toTemplateScope(context: MappingContext): object {
     return filled;
   });
 
-  const identity = plain["identity"] as Record<string, unknown> | null;
-  if (identity !== null) identity["owner"] ??= null;
+  // A manual context has no identity at all.
+  const identity = plain["identity"] as
+    Record<string, unknown> | null | undefined;
+  if (identity !== null && identity !== undefined) identity["owner"] ??= null;
   plain["owner"] ??= null;
   return plain;
 }

@@ -1,5 +1,6 @@
 import type { SealedSecret } from "../custody/types.js";
 import type { Finding } from "../domain/finding.js";
+import type { Sightings, StagedLocations } from "../domain/sightings.js";
 import type { Identity } from "../domain/identity.js";
 import type { Plan } from "../domain/plan.js";
 import type { FindingState } from "../domain/states.js";
@@ -54,6 +55,12 @@ export interface FindingUpsert {
   sealedSecret: SealedSecret | null;
 }
 
+/** A partial finding of a staged merge, its secret already sealed. */
+export interface StagedUpsert {
+  sightings: Sightings;
+  sealedSecret: SealedSecret | null;
+}
+
 export interface UpsertResult {
   added: string[];
   updated: string[];
@@ -67,8 +74,13 @@ export interface UpsertResult {
  * `commit`. Until then the store holds nothing of them; `discard` drops them.
  */
 export interface FindingStage {
-  /** Partial findings; a fingerprint may come again in a later batch. */
-  add(items: FindingUpsert[]): Promise<void>;
+  /**
+   * Partial findings; a fingerprint may come again in a later batch. `last`: none follows (the
+   * first batch being the last, it is upserted as it is, without staging).
+   */
+  add(items: StagedUpsert[], last: boolean): Promise<void>;
+  /** More locations of findings that a later `add` brings (see Sightings.drainLocations). */
+  addLocations(rows: StagedLocations[]): Promise<void>;
   /** `findings`: how many distinct fingerprints were staged. */
   commit(at: string): Promise<UpsertResult & { findings: number }>;
   discard(): Promise<void>;

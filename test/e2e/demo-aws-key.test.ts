@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AwsSimulator } from "../../src/sandbox/aws/index.js";
+import type { ServiceNowSimulator } from "../../src/sandbox/servicenow/index.js";
 import {
   changeInSimulator,
   eventNamed,
@@ -26,8 +27,18 @@ describe("closeloop demo --scenario aws-key", () => {
 
     const aws = systemNamed<AwsSimulator>(run, "aws");
     expect(aws.state.users.get("ci-deployer")?.keys.has(keyId)).toBe(false);
+    // The plan the CAB approved names the key's owner and account, as IAM and STS told it.
+    const servicenow = systemNamed<ServiceNowSimulator>(run, "servicenow");
+    const request = servicenow.store
+      .rows("change_request")
+      .find((row) => row.number === String(last.change));
+    expect(String(request?.implementation_plan)).toContain(
+      `key ${keyId} of IAM user ci-deployer in account 111122223333`,
+    );
     expect(aws.state.calls).toEqual(
       expect.arrayContaining([
+        "sts:GetAccessKeyInfo",
+        "iam:GetAccessKeyLastUsed",
         "iam:UpdateAccessKey",
         "iam:DeleteAccessKey",
         "sts:GetCallerIdentity",

@@ -35,7 +35,12 @@ describe("closeloop demo --scenario salesforce-user", () => {
     expect(eventNamed(run, "demo.checked")).toMatchObject({
       leakedTokenWorks: false,
       apiProbe: "401 INVALID_SESSION_ID",
+      sessionsLeft: 0,
     });
+    // The UI session the freeze left open was ended by the plan, not waited out.
+    expect([...org.sessions.values()].some((s) => s.UsersId === userId)).toBe(
+      false,
+    );
 
     expect(run.output).not.toContain(token);
     expect(run.workDirLeft).toBe(false);

@@ -19,7 +19,7 @@ const JOB_APP = "3MVG9orderSyncJobApp";
 /**
  * TruffleHog's report of an integration user's access token in a job's settings: closeloop
  * revokes the token, freezes the user and ends its sessions in the simulated org once the CAB
- * approved, and proves the token no longer works.
+ * approved, and proves the token no longer works and no session of the user is left.
  */
 export const salesforceUserScenario: DemoScenario = {
   name: "salesforce-user",
@@ -53,6 +53,10 @@ async function runSalesforceUserScenario(
     },
   });
   plantAccessToken(salesforce.state, leakyUser, JOB_APP, token);
+  // Someone also has the org's UI open as the integration user: the freeze leaves that session
+  // working, so the proof waits for the plan's end-sessions step to delete it.
+  const userId = salesforce.state.userByName(leakyUser)?.Id ?? "";
+  salesforce.state.openUiSession(userId);
   const servicenow = createDemoServiceNow();
   const sandbox = await startDemoSandbox(ctx, [
     servicenow.simulator,
@@ -74,7 +78,6 @@ async function runSalesforceUserScenario(
     scanner: "TruffleHog",
   });
 
-  const userId = salesforce.state.userByName(leakyUser)?.Id ?? "";
   return runThroughServiceNow(ctx, {
     sandboxUrl: sandbox.url,
     servicenowPassword: servicenow.password,
@@ -86,16 +89,21 @@ async function runSalesforceUserScenario(
       const after = await salesforceTokenOutcome(sandbox.url, token);
       const frozen = salesforce.state.loginOf(userId)?.IsFrozen === true;
       const revoked = salesforce.state.tokens.get(token.reveal())?.revoked;
+      const sessionsLeft = [...salesforce.state.sessions.values()].filter(
+        (s) => s.UsersId === userId,
+      ).length;
       return {
-        gone: !after.authenticated && revoked === true,
+        gone: !after.authenticated && revoked === true && sessionsLeft === 0,
         text:
-          `${leakyUser} is ${frozen ? "frozen" : "NOT frozen"}; the leaked token works: ` +
+          `${leakyUser} is ${frozen ? "frozen" : "NOT frozen"} with ${sessionsLeft} open ` +
+          "session(s); the leaked token works: " +
           (after.authenticated ? "YES" : `no (${after.observed})`),
         fields: {
           leakedTokenWorks: after.authenticated,
           apiProbe: after.observed,
           tokenRevoked: revoked === true,
           userFrozen: frozen,
+          sessionsLeft,
         },
       };
     },

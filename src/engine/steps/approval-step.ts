@@ -89,6 +89,13 @@ export async function onGateBlocked(
     }
     case "not_approved":
       return { kind: "wait", dueAt: null, reason: null };
+    case "not_scheduled":
+    case "on_hold":
+      // A person's move ends it (the change is scheduled, the hold lifted): that update wakes
+      // the finding like any other, so there is nothing to write on the ticket.
+      if (record.reason !== gate.reason)
+        ctx.emit("approval.blocked", record, detail, ref);
+      return { kind: "wait", dueAt: null, reason: gate.reason };
     case "before_window":
       ctx.emit("approval.blocked", record, detail, ref);
       return {

@@ -2,8 +2,12 @@ import { isCloseloopError } from "../../domain/errors.js";
 import { makePlan, type PlannedAction } from "../../domain/plan.js";
 import type { FindingRecord } from "../../store/types.js";
 import type { StepContext, StepOutcome } from "../context.js";
+import { toUnresolved } from "./manual-step.js";
 
-/** new / regression → planned (identity resolved, plan hashed) or unresolved with the reason. */
+/**
+ * new / regression → planned (identity resolved, plan hashed), or unresolved with the reason
+ * (`manual` where `routing.unresolved` sends it to a manual-remediation ticket).
+ */
 export async function planStep(
   ctx: StepContext,
   record: FindingRecord,
@@ -11,26 +15,14 @@ export async function planStep(
   const held = holdIfNotOpen(ctx, record);
   if (held !== null) return held;
   const resolution = ctx.deps.resolve(record.finding);
-  if (!resolution.ok) {
-    const reason = resolution.unresolved.reason;
-    const moved = await ctx.move(record, "unresolved", {
-      reason,
-      lastStep: "identity.unresolved",
-    });
-    ctx.emit("identity.unresolved", moved.record, { reason });
-    return moved;
-  }
+  if (!resolution.ok) return toUnresolved(ctx, record, resolution.unresolved);
 
   const { identity } = resolution;
   const target = ctx.target(identity.targetId);
+  const owned = identity.owner === undefined ? {} : { owner: identity.owner };
   if (target === undefined) {
     const reason = `no target adapter is configured for ${identity.targetId}`;
-    const moved = await ctx.move(record, "unresolved", {
-      reason,
-      lastStep: "identity.unresolved",
-    });
-    ctx.emit("identity.unresolved", moved.record, { reason });
-    return moved;
+    return toUnresolved(ctx, record, { reason, ...owned });
   }
   ctx.emit("identity.resolved", record, {
     targetId: identity.targetId,
@@ -48,12 +40,7 @@ export async function planStep(
     // unresolved with its reason, visible in status; a transient failure is retried.
     if (!isCloseloopError(error) || error.retryable) throw error;
     const reason = `${error.code}: ${error.message}`;
-    const moved = await ctx.move(record, "unresolved", {
-      reason,
-      lastStep: "identity.unresolved",
-    });
-    ctx.emit("identity.unresolved", moved.record, { reason });
-    return moved;
+    return toUnresolved(ctx, record, { reason, ...owned });
   }
   const plan = makePlan({
     findingFingerprint: record.fingerprint,

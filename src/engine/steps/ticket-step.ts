@@ -7,7 +7,7 @@ import type { EngineRoute } from "../types.js";
 
 /** How long a lookup may miss a ticket an ambiguous create may have made (search-index lag). */
 const LOOKUP_LAG_MS = 60_000;
-const LOOKUP_RETRY_MS = 10_000;
+export const LOOKUP_RETRY_MS = 10_000;
 
 function planOf(record: FindingRecord) {
   if (record.plan === null || record.identity === null) {
@@ -101,11 +101,13 @@ function refFromOutput(
 /**
  * Opens one ticket at most once: the lookup by correlation id always comes first, and after an
  * ambiguous create (begun, never answered) a miss is retried for a while before creating (BR-22).
+ * `draft` builds what is created (a manual-remediation ticket has its own).
  */
-async function openTicket(
+export async function openTicket(
   ctx: StepContext,
   record: FindingRecord,
   ticket: TicketRecord,
+  draft: () => TicketDraft = () => draftFor(ctx, record, ticket),
 ): Promise<TicketRef | "wait"> {
   const itsm = ctx.itsm(ticket.instance);
   const createKey = `ticket.create:${record.fingerprint}:${record.cycle}:${ticket.instance}`;
@@ -144,7 +146,7 @@ async function openTicket(
     },
     ctx.now(),
   );
-  const ref = await itsm.create(draftFor(ctx, record, ticket));
+  const ref = await itsm.create(draft());
   await ctx.deps.store.completeIntent(createKey, "done", { ...ref }, ctx.now());
   return ref;
 }

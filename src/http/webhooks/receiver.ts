@@ -4,6 +4,7 @@ import type { Logger } from "../../logging/logger.js";
 import type { ItsmKind } from "../../itsm/types.js";
 import type { ReplayGuard } from "./replay-guard.js";
 import { verifySha256Signature } from "./signature.js";
+import type { SignatureEncoding } from "./signature.js";
 import type { OnHint, WebhookHandler, WebhookResult } from "./types.js";
 
 /** What one ITSM's payload says, once its signature has been checked. */
@@ -22,6 +23,8 @@ export interface ReceiverOptions {
   instance: string;
   secret: SecretValue;
   signatureHeader: string;
+  /** How the sender writes the MAC; default hex only. */
+  signatureEncodings?: readonly SignatureEncoding[];
   ownUserId: () => Promise<string>;
   onHint: OnHint;
   logger: Logger;
@@ -53,7 +56,8 @@ export function createReceiver(options: ReceiverOptions): WebhookHandler {
   return async (req, rawBody) => {
     const signature = req.headers[options.signatureHeader.toLowerCase()];
     const given = Array.isArray(signature) ? signature[0] : signature;
-    if (!verifySha256Signature(given, rawBody, options.secret))
+    const encodings = options.signatureEncodings ?? ["hex"];
+    if (!verifySha256Signature(given, rawBody, options.secret, encodings))
       return rejected(401, "signature");
 
     let parsed: unknown;

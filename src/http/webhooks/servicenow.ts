@@ -47,6 +47,8 @@ export function createServiceNowWebhookReceiver(
     instance: options.instance,
     secret: options.secret,
     signatureHeader: "x-closeloop-signature",
+    // A business rule's generateMac answers base64; hex is what other senders (and tests) write.
+    signatureEncodings: ["hex", "base64"],
     ownUserId: options.ownUserId,
     onHint: options.onHint,
     logger: options.logger,

@@ -1,20 +1,34 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { SecretValue } from "../../domain/secret.js";
 
+/** How the MAC after `sha256=` is written: hex, or base64 (what ServiceNow's generateMac gives). */
+export type SignatureEncoding = "hex" | "base64";
+
+const ENCODED: Record<SignatureEncoding, RegExp> = {
+  hex: /^[0-9a-fA-F]{64}$/,
+  // 32 bytes in base64: 43 characters and one `=` of padding.
+  base64: /^[A-Za-z0-9+/]{43}=$/,
+};
+
 /**
- * Checks a `sha256=<hex>` signature over the raw bytes, in constant time. The JSON is parsed only
- * after this passes (reference/jira.md §4: the WebSub form Jira Cloud admin webhooks send).
+ * Checks a `sha256=<mac>` signature over the raw bytes, in constant time. The JSON is parsed only
+ * after this passes (reference/jira.md §4: the WebSub form Jira Cloud admin webhooks send). The
+ * MAC is read in the first of `encodings` whose form it has; hex alone unless told.
  */
 export function verifySha256Signature(
   signatureHeader: string | undefined,
   rawBody: Buffer,
   secret: SecretValue,
+  encodings: readonly SignatureEncoding[] = ["hex"],
 ): boolean {
   if (signatureHeader === undefined) return false;
-  const match = /^sha256=([0-9a-fA-F]{64})$/.exec(signatureHeader.trim());
-  if (match === null) return false;
+  const match = /^sha256=(\S+)$/.exec(signatureHeader.trim());
+  const mac = match?.[1];
+  if (mac === undefined) return false;
+  const encoding = encodings.find((e) => ENCODED[e].test(mac));
+  if (encoding === undefined) return false;
 
-  const given = Buffer.from(match[1]!.toLowerCase(), "hex");
+  const given = Buffer.from(mac, encoding);
   const expected = createHmac("sha256", secret.reveal())
     .update(rawBody)
     .digest();

@@ -81,7 +81,7 @@ export const ocsf: FormatParser = {
           status: statusOf(f),
           severity: severityOf(f.severity_id),
           detectedAt:
-            f.finding_info.created_time_dt ?? f.time_dt ?? String(f.time ?? ""),
+            f.finding_info.created_time_dt ?? f.time_dt ?? timeOf(f.time),
           ingestedAt: ctx.ingestedAt,
           tags: f.finding_info.types ?? [],
           hints: hintsOf(f),
@@ -93,10 +93,18 @@ export const ocsf: FormatParser = {
   },
 };
 
-// Prowler's PASS means the check holds: not an open finding. status_id per the OCSF dictionary.
+// OCSF `timestamp_t` counts milliseconds since the epoch; "" lets the ingest time stand in.
+function timeOf(ms: number | undefined): string {
+  if (ms === undefined) return "";
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? "" : date.toISOString();
+}
+
+// Prowler's PASS means the check holds: not an open finding. status_id per the OCSF dictionary:
+// 4 Resolved, 5 Archived, 6 Deleted are not open.
 function statusOf(f: OcsfFinding): FindingStatus {
-  if (f.status_code === "PASS" || f.status_id === 4 || f.status_id === 5)
-    return "resolved";
+  const closed = f.status_id !== undefined && [4, 5, 6].includes(f.status_id);
+  if (f.status_code === "PASS" || closed) return "resolved";
   if (f.status_id === 3 || f.status_code === "MANUAL") return "suppressed";
   return "open";
 }

@@ -4,6 +4,7 @@ import { realSleep, requestReporter } from "../http/index.js";
 import type { ItsmRequestMetrics } from "../http/index.js";
 import type { ItsmAdapter, TicketRef, TicketStatus } from "../types.js";
 import { toAdf } from "./adf.js";
+import { toWiki } from "./wiki.js";
 import { statusReading, baseReading, jsmReading } from "./approval.js";
 import {
   readBackAttachment,
@@ -123,6 +124,10 @@ export function createJiraAdapter(
         {
           method: "GET",
           path: `/rest/servicedeskapi/request/${ticket.id}/approval`,
+          // Experimental on Data Center: refused without the opt-in (reference/jira.md §3.1).
+          ...(client.version === "2"
+            ? { headers: { "X-ExperimentalApi": "opt-in" } }
+            : {}),
           idempotent: true,
         },
         approvalsPageSchema,
@@ -169,7 +174,7 @@ export function createJiraAdapter(
 
   const addComment = (ticket: TicketRef, text: string): Promise<void> =>
     queue.run(ticket.id, async () => {
-      const body = client.version === "3" ? toAdf(text) : text;
+      const body = client.version === "3" ? toAdf(text) : toWiki(text);
       await client.send({
         method: "POST",
         path: `issue/${ticket.id}/comment`,

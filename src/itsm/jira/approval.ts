@@ -8,7 +8,16 @@ import type { JiraIssue, JsmApproval } from "./schema.js";
 import { linkPropertySchema } from "./schema.js";
 import { LINK_PROPERTY } from "./fields.js";
 
-type Base = Omit<ApprovalReading, "status" | "approvers">;
+type Base = Omit<ApprovalReading, "status" | "approvers" | "readyForWork">;
+
+/** Jira has no separate schedule: the approval decision is what lets work start. */
+function decided(
+  base: Base,
+  status: ApprovalStatus,
+  approvers: ApproverRecord[],
+): ApprovalReading {
+  return { ...base, status, approvers, readyForWork: status === "approved" };
+}
 
 function utc(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -37,6 +46,7 @@ export function baseReading(issue: JiraIssue, readAt: Date): Base {
   return {
     ticketState: issue.fields.status?.id ?? "",
     inImplementation: category === "indeterminate",
+    onHold: false,
     ...(requestedBy === "" ? {} : { requestedBy }),
     window: {},
     planHash: link.success ? link.data.planHash : null,
@@ -60,8 +70,7 @@ export function jsmReading(
   ownId: string,
 ): ApprovalReading {
   const latest = approvals.at(-1);
-  if (latest === undefined)
-    return { ...base, status: "not_requested", approvers: [] };
+  if (latest === undefined) return decided(base, "not_requested", []);
 
   const decidedAt = utc(latest.completedDate?.iso8601);
   const approvers: ApproverRecord[] = latest.approvers.map((a) => {
@@ -86,7 +95,7 @@ export function jsmReading(
   ) {
     status = "approved";
   }
-  return { ...base, status, approvers };
+  return decided(base, status, approvers);
 }
 
 /**
@@ -109,7 +118,7 @@ export function statusReading(
     : matches(approval.rejectedStatuses)
       ? "rejected"
       : null;
-  if (decision === null) return { ...base, status: "requested", approvers: [] };
+  if (decision === null) return decided(base, "requested", []);
 
   const move = [...(issue.changelog?.histories ?? [])]
     .reverse()
@@ -133,5 +142,5 @@ export function statusReading(
           },
         ];
   const counted = mover !== "" && mover !== ownId;
-  return { ...base, status: counted ? decision : "requested", approvers };
+  return decided(base, counted ? decision : "requested", approvers);
 }

@@ -34,6 +34,7 @@ export interface JiraCall {
   path: string;
   params?: Record<string, string | number>;
   data?: unknown;
+  headers?: Record<string, string>;
   /** False for creates, comments, uploads and transitions: never retried blindly (BR-22). */
   idempotent: boolean;
 }
@@ -108,6 +109,7 @@ export class JiraClient {
               url,
               ...(call.params === undefined ? {} : { params: call.params }),
               ...(call.data === undefined ? {} : { data: call.data }),
+              ...(call.headers === undefined ? {} : { headers: call.headers }),
               responseType: type,
             });
           } catch (error) {

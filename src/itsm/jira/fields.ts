@@ -2,6 +2,7 @@ import { InputError } from "../../domain/errors.js";
 import type { TicketDraft } from "../types.js";
 import { toAdf, truncateDescription, truncateSummary } from "./adf.js";
 import type { JiraInstanceConfig } from "./config.js";
+import { wikiDescription } from "./wiki.js";
 
 /** The label every closeloop issue carries: the polling query selects on it. */
 export const CLOSELOOP_LABEL = "closeloop";
@@ -55,7 +56,7 @@ export function buildCreateBody(
 
   const title =
     text(summary, "summary") ||
-    draft.plan.actions[0]?.summary ||
+    draft.plan?.actions[0]?.summary ||
     "closeloop change";
   const shortTitle = truncateSummary(title);
   // The plan comes first: it is what the approver reads, and the part never cut off.
@@ -64,7 +65,12 @@ export function buildCreateBody(
     draft.planText,
     text(description, "description"),
   ].filter((p) => p !== "");
-  const body = truncateDescription(parts.join("\n\n"), evidenceFileName(draft));
+  const joined = parts.join("\n\n");
+  // Cloud takes ADF, Data Center a wiki string; each is cut the way Jira counts it (BR-11).
+  const descriptionValue =
+    version === "3"
+      ? toAdf(truncateDescription(joined, evidenceFileName(draft)))
+      : wikiDescription(joined, evidenceFileName(draft));
 
   const mappedLabels = Array.isArray(labels) ? labels.map(String) : [];
   const allLabels = [
@@ -83,7 +89,7 @@ export function buildCreateBody(
         : project,
     issuetype: named(issuetype ?? config.issueType),
     summary: shortTitle,
-    description: version === "3" ? toAdf(body) : body,
+    description: descriptionValue,
     labels: allLabels,
   };
   if (priority !== undefined) fields.priority = named(priority);
@@ -96,7 +102,7 @@ export function buildCreateBody(
         key: LINK_PROPERTY,
         value: {
           finding: draft.findingFingerprint,
-          planHash: draft.plan.hash,
+          planHash: draft.plan?.hash ?? null,
           correlationId: draft.correlationId,
         },
       },

@@ -20,7 +20,12 @@ import {
 import type { SnRow } from "./schema.js";
 
 const CHANGE_FIELDS =
-  "sys_id,number,state,approval,requested_by,start_date,end_date,implementation_plan";
+  "sys_id,number,state,approval,on_hold,requested_by,start_date,end_date,implementation_plan";
+/** Where approved work may start (reference §8): Scheduled, or Implement on a repeated pass. */
+const READY_STATES: readonly string[] = [
+  CHANGE_STATES.scheduled,
+  CHANGE_STATES.implement,
+];
 const APPROVER_FIELDS = [
   "sys_id",
   "sysapproval",
@@ -34,8 +39,9 @@ const APPROVER_FIELDS = [
 ].join(",");
 
 /**
- * The approval as ServiceNow holds it now: the change's raw `state` and `approval`, and every
- * `sysapproval_approver` record (reference §3). Raw values only; closeloop never writes one.
+ * The approval as ServiceNow holds it now: the change's raw `state`, `approval` and `on_hold`,
+ * and every `sysapproval_approver` record (reference §3). Raw values only; closeloop never writes
+ * one.
  */
 export async function readApproval(
   ctx: SnContext,
@@ -84,6 +90,8 @@ export async function readApproval(
     status,
     ticketState: state,
     inImplementation: state === CHANGE_STATES.implement,
+    readyForWork: READY_STATES.includes(state),
+    onHold: rawValue(change.on_hold) === "true",
     approvers,
     ...optional("requestedBy", rawValue(change.requested_by)),
     window: {

@@ -159,10 +159,12 @@ function changeBody(
   draft: TicketDraft,
 ): Record<string, unknown> {
   const fields = draft.fields;
-  const steps = draft.plan.actions;
+  // A manual-remediation change has no plan: its mapping's text stands as it is.
+  const steps = draft.plan?.actions ?? [];
+  const hash = draft.plan?.hash;
   const implementation =
     typeof fields.implementation_plan === "string" &&
-    fields.implementation_plan.includes(draft.plan.hash)
+    (hash === undefined || fields.implementation_plan.includes(hash))
       ? fields.implementation_plan
       : draft.planText;
   const backout = steps

@@ -37,10 +37,24 @@ export function jiraError(
 export const ISSUE_NOT_FOUND =
   "Issue does not exist or you do not have permission to see it.";
 
+/** Cloud identifies people by `accountId`; Data Center by `name` and `key` (reference §1). */
+export type Deployment = "cloud" | "datacenter";
+
 export function renderUser(
   base: string,
   user: SimUser,
+  deployment: Deployment = "cloud",
 ): Record<string, unknown> {
+  if (deployment === "datacenter") {
+    return {
+      self: `${base}/rest/api/2/user?username=${user.name}`,
+      name: user.name,
+      key: user.name,
+      displayName: user.displayName,
+      emailAddress: user.emailAddress,
+      active: true,
+    };
+  }
   return {
     self: `${base}/rest/api/3/user?accountId=${user.accountId}`,
     accountId: user.accountId,
@@ -71,12 +85,13 @@ export function renderAttachment(
   base: string,
   version: string,
   attachment: SimAttachment,
+  deployment: Deployment = "cloud",
 ): Record<string, unknown> {
   return {
     self: `${base}/rest/api/${version}/attachment/${attachment.id}`,
     id: attachment.id,
     filename: attachment.filename,
-    author: renderUser(base, attachment.author),
+    author: renderUser(base, attachment.author, deployment),
     created: jiraTime(attachment.created),
     size: attachment.bytes.length,
     mimeType: attachment.mimeType,
@@ -124,7 +139,9 @@ export function renderIssue(
   issue: SimIssue,
   wanted: Set<string> | null,
   properties: string[] = [],
+  deployment: Deployment = "cloud",
 ): Record<string, unknown> {
+  const user = (u: SimUser) => renderUser(base, u, deployment);
   const status = project.workflow.statuses.find((s) => s.id === issue.statusId);
   const all: Record<string, unknown> = {
     ...issue.fields,
@@ -132,16 +149,16 @@ export function renderIssue(
     status: status === undefined ? null : renderStatus(base, status),
     resolution: issue.resolution === null ? null : { name: issue.resolution },
     attachment: issue.attachments.map((a) =>
-      renderAttachment(base, version, a),
+      renderAttachment(base, version, a, deployment),
     ),
-    reporter: renderUser(base, issue.reporter),
+    reporter: user(issue.reporter),
     // The sandbox creates every issue as closeloop's own user.
-    creator: renderUser(base, issue.reporter),
+    creator: user(issue.reporter),
     comment: {
       comments: issue.comments.map((c) => ({
         id: c.id,
-        author: renderUser(base, c.author),
-        updateAuthor: renderUser(base, c.author),
+        author: user(c.author),
+        updateAuthor: user(c.author),
         body: c.body,
         created: jiraTime(c.created),
         updated: jiraTime(c.created),

@@ -107,6 +107,7 @@ function getIssue(context: RouteContext): Response {
     issue,
     wanted,
     properties,
+    context.sim.deployment,
   );
   // `expand=transitions` (reference/jira.md §2.4): the issue with what the caller may do now.
   const expand = context.url.searchParams.get("expand") ?? "";
@@ -161,7 +162,11 @@ function addComment(context: RouteContext): Response {
   issue.updated = now;
   const issuePath = `/rest/api/${apiVersion(context)}/issue/${issue.id}`;
   const self = `${context.base}${issuePath}/comment/${comment.id}`;
-  const author = renderUser(context.base, comment.author);
+  const author = renderUser(
+    context.base,
+    comment.author,
+    context.sim.deployment,
+  );
   const created = jiraTime(now);
   return jsonResponse(
     {

@@ -22,7 +22,7 @@ function renderApproval(
     finalDecision: approval.finalDecision,
     canAnswerApproval: false,
     approvers: approval.approvers.map((a) => ({
-      approver: renderUser(context.base, a.user),
+      approver: renderUser(context.base, a.user, context.sim.deployment),
       approverDecision: a.decision,
     })),
     createdDate: date(approval.createdAt),
@@ -51,7 +51,28 @@ function serviceDeskIssue(context: RouteContext): SimIssue | Response {
   return issue;
 }
 
+/**
+ * JSM Data Center marks the approval API experimental: without `X-ExperimentalApi: opt-in` it
+ * refuses the call (reference/jira.md §3.1; the status, 412, is inference).
+ */
+function experimentalRefusal(context: RouteContext): Response | null {
+  if (context.sim.deployment !== "datacenter") return null;
+  if (context.request.headers.get("x-experimentalapi") === "opt-in")
+    return null;
+  return jsonResponse(
+    {
+      errorMessage:
+        "This API is experimental. Experimental APIs are not guaranteed to be stable within " +
+        "the preview period. You must set the header 'X-ExperimentalApi: opt-in' to opt " +
+        "into using this API.",
+    },
+    412,
+  );
+}
+
 function listApprovals(context: RouteContext): Response {
+  const refused = experimentalRefusal(context);
+  if (refused !== null) return refused;
   const issue = serviceDeskIssue(context);
   if (issue instanceof Response) return issue;
   const values = issue.approvals.map((a) => renderApproval(context, issue, a));

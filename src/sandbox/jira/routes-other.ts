@@ -25,16 +25,23 @@ function list(value: unknown): string[] {
   return [];
 }
 
-function search(context: RouteContext): Response {
-  const { sim, url } = context;
-  const body = isRecord(context.json) ? context.json : {};
-  const param = (name: string): unknown =>
-    body[name] ?? url.searchParams.get(name) ?? undefined;
+interface Hits {
+  page: Record<string, unknown>[];
+  total: number;
+  max: number;
+}
+
+/** One page of a search from `offset`, rendered; or the 400 a bad query gets. */
+function searchPage(
+  context: RouteContext,
+  param: (name: string) => unknown,
+  offset: number,
+): Hits | Response {
+  const { sim } = context;
   const predicate = parseJql(asText(param("jql")));
   if (typeof predicate === "string") return jiraError(400, [predicate]);
 
   sim.searchCount += 1;
-  const offset = decodeToken(param("nextPageToken"));
   const max = Math.min(
     Number(param("maxResults") ?? 50) || 50,
     sim.maxPageSize,
@@ -42,12 +49,15 @@ function search(context: RouteContext): Response {
   const hits = [...sim.issues.values()]
     .filter((i) => i.visibleFromSearch < sim.searchCount && predicate(i))
     .sort((a, b) => Number(a.id) - Number(b.id));
-  const page = hits.slice(offset, offset + max);
-  const isLast = offset + max >= hits.length;
-  // Without `fields` the search answers ids only (reference/jira.md §2.3).
-  const wanted = new Set(list(param("fields")));
+  // Cloud's /search/jql answers ids only without `fields`; Data Center's /search navigable
+  // fields (reference/jira.md §2.3).
+  const fields = param("fields");
+  const wanted =
+    fields === undefined && sim.deployment === "datacenter"
+      ? null
+      : new Set(list(fields));
   const properties = list(param("properties"));
-  const issues = page.map((issue) => {
+  const page = hits.slice(offset, offset + max).map((issue) => {
     const project = sim.project(issue.projectKey)!;
     return renderIssue(
       context.base,
@@ -56,19 +66,58 @@ function search(context: RouteContext): Response {
       issue,
       wanted,
       properties,
+      sim.deployment,
     );
   });
+  return { page, total: hits.length, max };
+}
+
+function parameters(context: RouteContext): (name: string) => unknown {
+  const body = isRecord(context.json) ? context.json : {};
+  return (name) =>
+    body[name] ?? context.url.searchParams.get(name) ?? undefined;
+}
+
+/** Cloud's `/search/jql`: token paging, `isLast`, no `total`. Not on Data Center. */
+function search(context: RouteContext): Response {
+  if (context.sim.deployment === "datacenter") return notOnDataCenter();
+  const param = parameters(context);
+  const offset = decodeToken(param("nextPageToken"));
+  const result = searchPage(context, param, offset);
+  if (result instanceof Response) return result;
+  const isLast = offset + result.max >= result.total;
   return jsonResponse({
-    issues,
+    issues: result.page,
     isLast,
     ...(isLast
       ? {}
       : {
-          nextPageToken: Buffer.from(String(offset + max)).toString(
+          nextPageToken: Buffer.from(String(offset + result.max)).toString(
             "base64url",
           ),
         }),
   });
+}
+
+/** `/search`: removed on Cloud (410), Data Center's search with `startAt` and `total`. */
+function searchByOffset(context: RouteContext): Response {
+  if (context.sim.deployment !== "datacenter") return searchRemoved();
+  const param = parameters(context);
+  const startAt = Math.max(0, Number(param("startAt") ?? 0) || 0);
+  const result = searchPage(context, param, startAt);
+  if (result instanceof Response) return result;
+  return jsonResponse({
+    expand: "schema,names",
+    startAt,
+    maxResults: result.max,
+    total: result.total,
+    issues: result.page,
+  });
+}
+
+/** Data Center has no REST v3 and no `/search/jql`: its REST layer answers 404. */
+export function notOnDataCenter(): Response {
+  return jiraError(404, ["The requested resource does not exist."]);
 }
 
 function decodeToken(token: unknown): number {
@@ -119,7 +168,12 @@ async function addAttachment(context: RouteContext): Promise<Response> {
     };
     issue.attachments.push(attachment);
     attached.push(
-      renderAttachment(context.base, apiVersion(context), attachment),
+      renderAttachment(
+        context.base,
+        apiVersion(context),
+        attachment,
+        sim.deployment,
+      ),
     );
   }
   issue.updated = sim.now();
@@ -145,12 +199,12 @@ export const otherRoutes: Route[] = [
   {
     method: "GET",
     pattern: new RegExp(`${API}/search$`),
-    handle: searchRemoved,
+    handle: searchByOffset,
   },
   {
     method: "POST",
     pattern: new RegExp(`${API}/search$`),
-    handle: searchRemoved,
+    handle: searchByOffset,
   },
   {
     method: "POST",
@@ -172,7 +226,11 @@ export const otherRoutes: Route[] = [
     method: "GET",
     pattern: new RegExp(`${API}/myself$`),
     handle: (c) =>
-      jsonResponse({ ...renderUser(c.base, c.sim.own), name: c.sim.own.name }),
+      jsonResponse(
+        c.sim.deployment === "datacenter"
+          ? renderUser(c.base, c.sim.own, "datacenter")
+          : { ...renderUser(c.base, c.sim.own), name: c.sim.own.name },
+      ),
   },
   {
     method: "GET",
@@ -180,8 +238,10 @@ export const otherRoutes: Route[] = [
     handle: (c) =>
       jsonResponse({
         baseUrl: c.base,
-        deploymentType: "Cloud",
-        version: "1001.0.0",
+        // Data Center reports itself as "Server" (inference: the field's two values).
+        ...(c.sim.deployment === "datacenter"
+          ? { deploymentType: "Server", version: "9.12.0" }
+          : { deploymentType: "Cloud", version: "1001.0.0" }),
       }),
   },
 ];

@@ -1,11 +1,16 @@
 import { jiraError } from "./render.js";
+import type { Deployment } from "./render.js";
 import { defaultWorkflow, hopWorkflow, sandboxUsers } from "./model.js";
 import type { SimIssue, SimProject, SimUser } from "./model.js";
 import { issueRoutes } from "./routes-issue.js";
-import { otherRoutes } from "./routes-other.js";
+import { notOnDataCenter, otherRoutes } from "./routes-other.js";
 import { jsmRoutes } from "./routes-jsm.js";
 import { remoteLinkRoutes } from "./routes-remotelink.js";
 import { renderJiraSection } from "./page.js";
+import { applyMove } from "./move.js";
+import type { MoveOptions } from "./move.js";
+import { RateWindows, withHeaders } from "./rate-limit.js";
+import type { JiraRateLimit } from "./rate-limit.js";
 import type { SandboxSystem } from "../server.js";
 import type { Route, RouteContext } from "./route.js";
 
@@ -18,6 +23,10 @@ export interface JiraSimulatorOptions {
   searchLag?: number;
   /** The most issues one search page holds, whatever the client asks for. */
   maxPageSize?: number;
+  /** Cloud (REST v3 and v2, token-paged search) or Data Center (REST v2 only, `startAt`). */
+  deployment?: Deployment;
+  /** Answers 429 beyond `limit` requests per window (reference/jira.md §5.1); off by default. */
+  rateLimit?: JiraRateLimit;
   now?: () => number;
 }
 
@@ -54,13 +63,17 @@ export class JiraSimulator implements SandboxSystem {
   /** Every key an issue has had, to its id: an old key still answers (reference §2.8). */
   readonly keys = new Map<string, string>();
   readonly requests: RecordedRequest[] = [];
+  /** Webhook deliveries the simulator's own changes caused (moves), oldest first. */
+  readonly webhooks: Record<string, unknown>[] = [];
   readonly uploadLimit: number;
   searchLag: number;
   searchCount = 0;
   readonly maxPageSize: number;
+  readonly deployment: Deployment;
   readonly now: () => number;
   private readonly credentials: string[];
   private readonly faults: JiraFault[] = [];
+  private rate: RateWindows | undefined;
   private nextId = 10000;
   private readonly routes: Route[] = [
     ...issueRoutes,
@@ -99,6 +112,16 @@ export class JiraSimulator implements SandboxSystem {
     this.searchLag = options.searchLag ?? 0;
     this.maxPageSize = options.maxPageSize ?? 5000;
     this.now = options.now ?? Date.now;
+    this.deployment = options.deployment ?? "cloud";
+    this.setRateLimit(options.rateLimit);
+  }
+
+  /** Replaces the rate limit (undefined: none) and starts every window afresh. */
+  setRateLimit(rateLimit: JiraRateLimit | undefined): void {
+    this.rate =
+      rateLimit === undefined
+        ? undefined
+        : new RateWindows(rateLimit, this.now);
   }
 
   newId(): string {
@@ -123,19 +146,37 @@ export class JiraSimulator implements SandboxSystem {
     return this.users.find((u) => u.name === name || u.accountId === name);
   }
 
-  /** Moves an issue to another project: a new key, the same id (BR-16). */
-  moveIssue(idOrKey: string, projectKey: string): SimIssue {
+  /**
+   * Moves an issue to another project: a new key, the same id, the target's workflow (BR-16).
+   * The `jira:issue_updated` delivery the move causes is queued on `webhooks`.
+   */
+  moveIssue(
+    idOrKey: string,
+    projectKey: string,
+    options: MoveOptions = {},
+  ): SimIssue {
     const issue = this.findIssue(idOrKey);
     const target = this.project(projectKey);
-    if (issue === undefined || target === undefined)
+    const source = issue && this.project(issue.projectKey);
+    if (issue === undefined || source === undefined || target === undefined)
       throw new Error("no such issue or project");
     const count = [...this.issues.values()].filter(
       (i) => i.projectKey === target.key,
     ).length;
-    issue.key = `${target.key}-${count + 1}`;
-    issue.projectKey = target.key;
+    const delivery = applyMove(
+      issue,
+      source,
+      target,
+      `${target.key}-${count + 1}`,
+      this.now(),
+      {
+        ...options,
+        by: options.by ?? this.users.find((u) => u !== this.own) ?? this.own,
+        base: options.base ?? "https://sandbox.atlassian.net",
+      },
+    );
     this.keys.set(issue.key, issue.id);
-    issue.updated = this.now();
+    this.webhooks.push(delivery);
     return issue;
   }
 
@@ -199,6 +240,10 @@ export class JiraSimulator implements SandboxSystem {
 
     const denied = this.authenticate(request, path);
     if (denied !== null) return denied;
+    if (this.deployment === "datacenter" && path.startsWith("/rest/api/3/"))
+      return notOnDataCenter();
+    const rate = this.countRate(request.method, path, route);
+    if (rate?.limited === true) return rate.response;
 
     const match = route.pattern.exec(path)!;
     const context: RouteContext = {
@@ -210,7 +255,8 @@ export class JiraSimulator implements SandboxSystem {
       base: url.origin,
     };
     const response = await route.handle(context);
-    return fault?.respond === "drop-after" ? Response.error() : response;
+    if (fault?.respond === "drop-after") return Response.error();
+    return rate === null ? response : withHeaders(response, rate.headers);
   }
 
   renderSection(): string {
@@ -226,6 +272,16 @@ export class JiraSimulator implements SandboxSystem {
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) this.faults.splice(this.faults.indexOf(fault), 1);
     return fault;
+  }
+
+  private countRate(method: string, path: string, route: Route) {
+    if (this.rate === undefined || path.startsWith("/sandbox/")) return null;
+    const issue = /\/issue\/([^/]+)/.exec(path)?.[1];
+    const issueId =
+      method === "GET" || issue === undefined
+        ? undefined
+        : (this.findIssue(decodeURIComponent(issue))?.id ?? issue);
+    return this.rate.count(`${method} ${route.pattern.source}`, issueId);
   }
 
   private authenticate(request: Request, path: string): Response | null {

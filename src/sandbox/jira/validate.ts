@@ -1,3 +1,4 @@
+import { adfProblem } from "./adf-schema.js";
 import { isRecord } from "./route.js";
 
 export const NOT_ADF =
@@ -7,23 +8,9 @@ export const SUMMARY_TOO_LONG = "Summary can't exceed 255 characters.";
 export const TEXT_TOO_LONG =
   "The entered text is too long. It exceeded the maximum number of characters of 32,767.";
 
-/** A structurally valid ADF node tree: typed nodes, and no empty text node (ADF forbids them). */
-function isAdfNode(node: unknown): boolean {
-  if (!isRecord(node) || typeof node.type !== "string") return false;
-  if (node.type === "text")
-    return typeof node.text === "string" && node.text !== "";
-  if (node.content === undefined) return true;
-  return Array.isArray(node.content) && node.content.every(isAdfNode);
-}
-
+/** A document ADF's schema accepts: known nodes and marks, in the places they may go. */
 export function isAdfDoc(value: unknown): boolean {
-  return (
-    isRecord(value) &&
-    value.type === "doc" &&
-    value.version === 1 &&
-    Array.isArray(value.content) &&
-    value.content.every(isAdfNode)
-  );
+  return adfProblem(value) === null;
 }
 
 export function textLength(value: unknown): number {

@@ -11,6 +11,16 @@ interface StoredAttachment {
   bytes: Buffer;
   /** Metadata reads left before the (simulated) virus scan ends and `pending` turns `available`. */
   readsUntilReady: number;
+  /** When the scan ends by the instance's clock: `pending` until then, however often it is read. */
+  scanEndsAt: number;
+}
+
+/** How long the simulated virus scan keeps an upload `pending` (reference §5). */
+export interface ScanTiming {
+  /** Metadata reads it stays `pending` for. */
+  readyAfterReads: number;
+  /** Milliseconds after the upload it stays `pending` for, by the simulator's clock. */
+  scanMs: number;
 }
 
 const META_FIELDS = [
@@ -39,10 +49,13 @@ const META_FIELDS = [
  */
 export class AttachmentTable {
   readonly #rows = new Map<string, StoredAttachment>();
-  readonly #readyAfterReads: number;
+  readonly #scan: ScanTiming;
+  readonly #now: () => Date;
 
-  constructor(readyAfterReads: number) {
-    this.#readyAfterReads = readyAfterReads;
+  /** Pending ends once both have passed: the reads and the time. */
+  constructor(scan: ScanTiming, now: () => Date) {
+    this.#scan = scan;
+    this.#now = now;
   }
 
   all(): StoredAttachment[] {
@@ -134,7 +147,8 @@ export class AttachmentTable {
     this.#rows.set(sysId, {
       meta,
       bytes,
-      readsUntilReady: this.#readyAfterReads,
+      readsUntilReady: this.#scan.readyAfterReads,
+      scanEndsAt: ctx.store.now().getTime() + this.#scan.scanMs,
     });
     return jsonResponse({ result: { ...meta } }, 201, {
       Location: `${ctx.baseUrl}/api/now/attachment/${sysId}`,
@@ -155,7 +169,9 @@ export class AttachmentTable {
   #read(attachment: StoredAttachment): SnRecord {
     if (attachment.meta.state === "pending") {
       attachment.readsUntilReady -= 1;
-      if (attachment.readsUntilReady < 0) attachment.meta.state = "available";
+      const scanned = this.#now().getTime() >= attachment.scanEndsAt;
+      if (attachment.readsUntilReady < 0 && scanned)
+        attachment.meta.state = "available";
     }
     return { ...attachment.meta };
   }

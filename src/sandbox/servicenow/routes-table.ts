@@ -9,6 +9,7 @@ import {
   notFound,
 } from "./responses.js";
 import { tableDef } from "./schema.js";
+import type { ApprovalPolicy } from "./approval-rules.js";
 import { applyChangePatch } from "./state-model.js";
 import type { SnStore } from "./store.js";
 
@@ -23,6 +24,8 @@ export interface RouteContext {
   swallowStatePatch: () => boolean;
   /** True when this create must be written and its connection then dropped (cases BR-22). */
   dropAfterCreate: () => boolean;
+  /** Which approvals a change asks for as it moves, and how they settle. */
+  policy: ApprovalPolicy;
 }
 
 const DEFAULT_LIMIT = 10_000;
@@ -144,7 +147,13 @@ function patch(
   const values = Object.fromEntries(
     Object.entries(body).filter(([k]) => !dropped.has(k)),
   );
-  const outcome = applyChangePatch(ctx.store, record, values, ctx.user);
+  const outcome = applyChangePatch(
+    ctx.store,
+    record,
+    values,
+    ctx.user,
+    ctx.policy,
+  );
   if (!outcome.ok) {
     return errorResponse(outcome.status, outcome.message, outcome.detail);
   }

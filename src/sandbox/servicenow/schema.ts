@@ -69,6 +69,7 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
       "close_code",
       "close_notes",
       "on_hold",
+      "on_hold_reason",
       "active",
       "cmdb_ci",
       "work_notes",
@@ -105,6 +106,7 @@ export const TABLES: Readonly<Record<string, TableDef>> = {
       "group",
       "comments",
       "approval_column",
+      "iteration",
     ],
     refs: {
       approver: "sys_user",

@@ -1,4 +1,4 @@
-import { CAB_GROUP_NAME } from "./state-model.js";
+import { CAB_GROUP_NAME } from "./approval-rules.js";
 import type { SnStore } from "./store.js";
 
 export interface SeedUser {

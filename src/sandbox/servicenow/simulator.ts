@@ -8,6 +8,8 @@ import {
   unauthenticated,
 } from "./responses.js";
 import { DEFAULT_SANDBOX_PASSWORD, defaultUsers, seed } from "./seed.js";
+import { DEFAULT_APPROVAL_POLICY } from "./approval-rules.js";
+import type { ApprovalPolicy, GroupRule } from "./approval-rules.js";
 import { decide } from "./state-model.js";
 import type { Decision } from "./state-model.js";
 import { SimulatorFaults } from "./faults.js";
@@ -22,8 +24,17 @@ export interface ServiceNowSimulatorOptions {
   now?: () => Date;
   /** Requests per user per window before 429s with rate-limit headers (reference §7). */
   rateLimit?: { limit: number; windowMs: number };
-  /** Metadata reads an attachment stays `pending` for. */
+  /** Metadata reads an attachment stays `pending` for (default 1). */
   attachmentReadyAfterReads?: number;
+  /**
+   * Milliseconds an attachment stays `pending` after its upload, by `now` (default 0, so the
+   * demo does not wait). With both set, the scan ends once the reads and the time have passed.
+   */
+  attachmentScanMs?: number;
+  /** How a group approval settles: the first approval (default) or every member's. */
+  approvalRule?: GroupRule;
+  /** Ask the change's assignment group at Assess; default off, as the policy skips them. */
+  technicalApprovals?: boolean;
 }
 
 const RATE_RULE_ID = "5ad35e2a7f1220103c5e9d5a4c3e0b6f";
@@ -43,6 +54,7 @@ export class ServiceNowSimulator {
   readonly #passwords: Map<string, string>;
   readonly #rateLimit: { limit: number; windowMs: number } | undefined;
   readonly #hidden = new Map<string, number>();
+  readonly #policy: ApprovalPolicy;
   #window = { start: 0, counts: new Map<string, number>() };
 
   constructor(options: ServiceNowSimulatorOptions = {}) {
@@ -53,19 +65,36 @@ export class ServiceNowSimulator {
       defaultUsers(options.password ?? DEFAULT_SANDBOX_PASSWORD),
     );
     this.#rateLimit = options.rateLimit;
+    this.#policy = {
+      groupRule: options.approvalRule ?? DEFAULT_APPROVAL_POLICY.groupRule,
+      technicalApprovals:
+        options.technicalApprovals ??
+        DEFAULT_APPROVAL_POLICY.technicalApprovals,
+    };
     this.attachments = new AttachmentTable(
-      options.attachmentReadyAfterReads ?? 1,
+      {
+        readyAfterReads: options.attachmentReadyAfterReads ?? 1,
+        scanMs: options.attachmentScanMs ?? 0,
+      },
+      () => this.store.now(),
     );
   }
 
-  /** A CAB member approves or rejects, as through the approval UI. */
+  /** An approver (a CAB member) approves or rejects, as through the approval UI. */
   decide(
     changeId: string,
     approver: string,
     decision: Decision,
     comments = "",
   ) {
-    return decide(this.store, changeId, approver, decision, comments);
+    return decide(
+      this.store,
+      changeId,
+      approver,
+      decision,
+      comments,
+      this.#policy,
+    );
   }
 
   renderSection(): string {
@@ -118,6 +147,7 @@ export class ServiceNowSimulator {
       hidden: this.#hidden,
       swallowStatePatch: () => this.faults.takeSwallowStatePatch(),
       dropAfterCreate: () => this.#dropAfterCreate(),
+      policy: this.#policy,
     };
 
     if (kind === "table" && tail[0] !== undefined && tail.length <= 2) {

@@ -4,12 +4,14 @@ import type { TicketRef } from "../../itsm/types.js";
 import { StateConflictError } from "../errors.js";
 import { isReappearance, mergeFinding } from "../merge.js";
 import type { FindingRecord, FindingUpsert, UpsertResult } from "../types.js";
+import { cachedStatement } from "./database.js";
 import { getFinding, transition } from "./findings.js";
 import { type TicketRow, toTicketRecord } from "./rows.js";
 import { putSecret } from "./secrets.js";
 
 function insertNew(db: Database, item: FindingUpsert, at: string): void {
-  db.prepare(
+  cachedStatement(
+    db,
     `INSERT INTO findings (fingerprint, finding_json, state, due_at, created_at,
        updated_at, last_step, last_step_at)
      VALUES (?, ?, 'new', ?, ?, ?, 'finding.ingested', ?)`,
@@ -106,6 +108,13 @@ export function upsertFindings(
     // An unresolved finding is tried again: the resolution rules may have changed since.
     if (existing.state === "unresolved") {
       transition(db, fp, "unresolved", "new", { reason: null, dueAt: at }, at);
+    }
+    // A finding at a manual ticket keeps it; its step resolves again and may plan it after all.
+    if (existing.state === "manual" || existing.state === "manual_closed") {
+      db.prepare(`UPDATE findings SET due_at = ? WHERE fingerprint = ?`).run(
+        at,
+        fp,
+      );
     }
     if (item.sealedSecret !== null && !existing.hasSecret) {
       putSecret(db, fp, item.sealedSecret, at);

@@ -16,6 +16,32 @@ export function openDatabase(path: string): Database.Database {
   return db;
 }
 
+const statements = new WeakMap<
+  Database.Database,
+  Map<string, Database.Statement>
+>();
+
+/**
+ * A prepared statement, compiled once per connection: compiling took a tenth of the time of
+ * storing a large report, a few statements per finding.
+ */
+export function cachedStatement(
+  db: Database.Database,
+  sql: string,
+): Database.Statement {
+  let byText = statements.get(db);
+  if (byText === undefined) {
+    byText = new Map();
+    statements.set(db, byText);
+  }
+  let statement = byText.get(sql);
+  if (statement === undefined) {
+    statement = db.prepare(sql);
+    byText.set(sql, statement);
+  }
+  return statement;
+}
+
 /** Applies the migrations not yet recorded, each in its own transaction. */
 export function migrateDatabase(db: Database.Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

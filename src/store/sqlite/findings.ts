@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { FindingState } from "../../domain/states.js";
 import { isEndState } from "../../domain/states.js";
 import { StateConflictError } from "../errors.js";
+import { cachedStatement } from "./database.js";
 import type {
   FindingPatch,
   FindingRecord,
@@ -10,9 +11,10 @@ import type {
 import { FINDING_COLUMNS, type FindingRow, toFindingRecord } from "./rows.js";
 
 export function getFinding(db: Database, fp: string): FindingRecord | null {
-  const row = db
-    .prepare(`SELECT ${FINDING_COLUMNS} FROM findings f WHERE fingerprint = ?`)
-    .get(fp) as FindingRow | undefined;
+  const row = cachedStatement(
+    db,
+    `SELECT ${FINDING_COLUMNS} FROM findings f WHERE fingerprint = ?`,
+  ).get(fp) as FindingRow | undefined;
   return row === undefined ? null : toFindingRecord(row);
 }
 

@@ -147,7 +147,8 @@ export function markTicketsChanged(
     marked += db
       .prepare(
         `UPDATE findings SET due_at = ? WHERE (due_at IS NULL OR due_at > ?)
-           AND state IN ('ticketing', 'awaiting_approval', 'executing', 'verifying', 'evidence')
+           AND state IN ('ticketing', 'awaiting_approval', 'executing', 'verifying', 'evidence',
+             'manual')
            AND fingerprint IN (SELECT t.fingerprint FROM tickets t
              WHERE t.instance = ? AND t.ticket_id IN (${marks})
                AND t.cycle = findings.cycle)`,

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { SealedSecret } from "../../custody/types.js";
+import { cachedStatement } from "./database.js";
 import { type SecretRow, toSealed } from "./rows.js";
 
 export function putSecret(
@@ -8,7 +9,8 @@ export function putSecret(
   sealed: SealedSecret,
   at: string,
 ): void {
-  db.prepare(
+  cachedStatement(
+    db,
     `INSERT INTO secrets (fingerprint, key_id, iv, tag, ciphertext, updated_at)
      VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (fingerprint) DO UPDATE SET key_id = excluded.key_id, iv = excluded.iv,

@@ -1,21 +1,29 @@
 import Database from "better-sqlite3";
-import { randomUUID } from "node:crypto";
 import type { SealedSecret } from "../../custody/types.js";
 import type { Finding } from "../../domain/finding.js";
 import { Sightings } from "../../domain/sightings.js";
-import type { FindingStage, FindingUpsert, UpsertResult } from "../types.js";
+import type { StagedLocations } from "../../domain/sightings.js";
+import type {
+  FindingStage,
+  FindingUpsert,
+  StagedUpsert,
+  UpsertResult,
+} from "../types.js";
 import { upsertFindings } from "./cycles.js";
 
-/** Rows read back at a time: each holds at most one finding's capped locations. */
-const PAGE_ROWS = 256;
 /** Merged findings upserted together at commit, and at most about this many locations. */
 const UPSERT_FINDINGS = 256;
 const UPSERT_LOCATIONS = 50_000;
 
+const SHELL = 0;
+const LOCATIONS = 1;
+
 interface StagedRow {
-  seq: number;
   fingerprint: string;
-  finding_json: string;
+  kind: typeof SHELL | typeof LOCATIONS;
+  shell_json: string | null;
+  locations: string;
+  omitted: number;
   key_id: string | null;
   iv: Buffer | null;
   tag: Buffer | null;
@@ -24,121 +32,142 @@ interface StagedRow {
 
 /**
  * Partial findings of one large read (the same fingerprint may come in several batches), kept in
- * a TEMP table, which SQLite writes to a temporary file of its own and deletes with the connection:
- * not the store, so a read that fails half-way leaves nothing behind in it. Read back one
- * fingerprint at a time, merged, in bounded memory. A secret arrives here already sealed.
+ * a private temporary SQLite database of their own, which SQLite deletes when it closes: not the
+ * store, so a read that fails half-way leaves nothing behind in it. Read back one fingerprint at
+ * a time, merged, in bounded memory. A secret arrives here already sealed.
  */
 export class FindingStaging {
-  readonly #db: Database.Database;
-  readonly #table: string;
-  #indexed = false;
+  // An empty file name is a private temporary database on disk, deleted when it closes. A
+  // connection of its own also lets `merged` read while the caller writes to the store.
+  readonly #db = new Database("");
+  readonly #insert: Database.Statement;
 
-  constructor(db: Database.Database) {
-    this.#db = db;
-    this.#table = `temp.finding_stage_${randomUUID().replaceAll("-", "")}`;
-    db.exec(`CREATE TABLE ${this.#table} (seq INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL,
-      finding_json TEXT NOT NULL, key_id TEXT, iv BLOB, tag BLOB, ciphertext BLOB)`);
+  constructor() {
+    this.#db.exec(`CREATE TABLE staged (seq INTEGER PRIMARY KEY,
+      fingerprint TEXT NOT NULL, kind INTEGER NOT NULL, shell_json TEXT,
+      locations TEXT NOT NULL, omitted INTEGER NOT NULL,
+      key_id TEXT, iv BLOB, tag BLOB, ciphertext BLOB)`);
+    this.#insert = this.#db.prepare(
+      `INSERT INTO staged (fingerprint, kind, shell_json, locations, omitted,
+         key_id, iv, tag, ciphertext)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
   }
 
-  add(items: FindingUpsert[]): void {
-    const insert = this.#db.prepare(
-      `INSERT INTO ${this.#table} (fingerprint, finding_json, key_id, iv, tag, ciphertext)
-       VALUES (?, ?, ?, ?, ?, ?)`,
-    );
+  /** Findings no longer held: their shell and the locations they still held. */
+  addFindings(items: StagedUpsert[]): void {
     this.#db.transaction(() => {
-      for (const { finding, sealedSecret: s } of items) {
-        insert.run(
-          finding.fingerprint,
-          JSON.stringify(finding),
+      for (const { sightings, sealedSecret: s } of items) {
+        this.#insert.run(
+          sightings.fingerprint,
+          SHELL,
+          sightings.stagedShell(),
+          "",
+          0,
           s?.keyId ?? null,
           s?.iv ?? null,
           s?.tag ?? null,
           s?.ciphertext ?? null,
         );
+        this.#addLocation(sightings.drainLocations());
       }
     })();
   }
 
+  /** Locations of findings still held: their shell comes in a later `addFindings`. */
+  addLocations(rows: StagedLocations[]): void {
+    this.#db.transaction(() => {
+      for (const row of rows) this.#addLocation(row);
+    })();
+  }
+
+  #addLocation(row: StagedLocations): void {
+    if (row.locations === "" && row.omitted === 0) return;
+    this.#insert.run(
+      row.fingerprint,
+      LOCATIONS,
+      null,
+      row.locations,
+      row.omitted,
+      null,
+      null,
+      null,
+      null,
+    );
+  }
+
   /**
-   * Every staged fingerprint once, its partials merged in the order they were staged. Reads a page
-   * at a time (no statement stays open), so the caller may write between two findings.
+   * Every staged fingerprint once: its shells merged, then its locations in the order they were
+   * staged (first seen first, which is what the cap keeps). SQLite sorts on disk.
    */
   *merged(): Generator<FindingUpsert> {
-    if (!this.#indexed) {
-      const name = `${this.#table}_fp`;
-      this.#db.exec(
-        `CREATE INDEX ${name} ON ${this.#table.slice(5)} (fingerprint, seq)`,
-      );
-      this.#indexed = true;
-    }
-    const page = this.#db.prepare(
-      `SELECT * FROM ${this.#table} WHERE (fingerprint, seq) > (?, ?)
-       ORDER BY fingerprint, seq LIMIT ${PAGE_ROWS}`,
-    );
-    let current: { sightings: Sightings; sealed: SealedSecret | null } | null =
-      null;
-    let after: [string, number] = ["", 0];
-    for (;;) {
-      const rows = page.all(...after) as StagedRow[];
-      for (const row of rows) {
-        const finding = JSON.parse(row.finding_json) as Finding;
-        const sealed = sealedOf(row);
-        if (current?.sightings.finding.fingerprint === row.fingerprint) {
-          current.sightings.absorb(finding);
-          current.sealed ??= sealed;
-          continue;
-        }
+    const rows = this.#db
+      .prepare(`SELECT * FROM staged ORDER BY fingerprint, kind, seq`)
+      .iterate() as IterableIterator<StagedRow>;
+    let current: StagedUpsert | null = null;
+    for (const row of rows) {
+      if (current?.sightings.fingerprint !== row.fingerprint) {
         if (current !== null) yield upsertOf(current);
-        current = { sightings: new Sightings(finding), sealed };
+        current = null;
       }
-      const last = rows.at(-1);
-      if (last === undefined) break;
-      after = [last.fingerprint, last.seq];
+      if (row.kind === LOCATIONS) {
+        current?.sightings.addStaged(row.locations, row.omitted);
+        continue;
+      }
+      const shell = JSON.parse(row.shell_json ?? "null") as Finding;
+      if (current === null) {
+        current = {
+          sightings: Sightings.fromStaged(shell),
+          sealedSecret: sealedOf(row),
+        };
+        continue;
+      }
+      current.sightings.absorbShell(shell);
+      current.sealedSecret ??= sealedOf(row);
     }
     if (current !== null) yield upsertOf(current);
   }
 
-  drop(): void {
-    this.#db.exec(`DROP TABLE IF EXISTS ${this.#table}`);
+  close(): void {
+    this.#db.close();
   }
 }
 
 type Run = <T>(fn: () => T) => Promise<T>;
 
-/**
- * The store's FindingStage. The first batch waits in memory: a report that fits in one batch is
- * upserted as it is and never touches the scratch table.
- */
+/** The store's FindingStage: a report that fits in one batch never touches the scratch table. */
 export function openFindingStage(
   db: Database.Database,
   run: Run,
   inTransaction: Run,
 ): FindingStage {
-  let pending: FindingUpsert[] | null = null;
+  let pending: StagedUpsert[] | null = null;
   let staging: FindingStaging | null = null;
   const drop = () =>
     run(() => {
-      staging?.drop();
+      staging?.close();
       staging = null;
       pending = null;
     });
   return {
-    add: (items) =>
+    add: (items, last) =>
       run(() => {
-        if (pending === null && staging === null) {
+        if (last && staging === null) {
           pending = items;
           return;
         }
-        staging ??= new FindingStaging(db);
-        if (pending !== null) staging.add(pending);
-        pending = null;
-        staging.add(items);
+        staging ??= new FindingStaging();
+        staging.addFindings(items);
+      }),
+    addLocations: (rows) =>
+      run(() => {
+        staging ??= new FindingStaging();
+        staging.addLocations(rows);
       }),
     commit: async (at) => {
+      const items = staging?.merged() ?? (pending ?? []).map(upsertOf);
       try {
-        return await inTransaction(() =>
-          upsertAll(db, staging?.merged() ?? pending ?? [], at),
-        );
+        return await inTransaction(() => upsertAll(db, items, at));
       } finally {
         await drop();
       }
@@ -179,21 +208,6 @@ function upsertAll(
   return result;
 }
 
-/** Staging on a connection of its own: for a read that stores nothing (`ingest --dry-run`). */
-export function openScratchStaging(): {
-  staging: FindingStaging;
-  close: () => void;
-} {
-  // An empty file name is a private temporary database on disk, deleted when it closes.
-  const db = new Database("");
-  return {
-    staging: new FindingStaging(db),
-    close: () => {
-      db.close();
-    },
-  };
-}
-
 function sealedOf(row: StagedRow): SealedSecret | null {
   if (row.key_id === null || row.iv === null) return null;
   if (row.tag === null || row.ciphertext === null) return null;
@@ -205,9 +219,6 @@ function sealedOf(row: StagedRow): SealedSecret | null {
   };
 }
 
-function upsertOf(m: {
-  sightings: Sightings;
-  sealed: SealedSecret | null;
-}): FindingUpsert {
-  return { finding: m.sightings.finding, sealedSecret: m.sealed };
+function upsertOf(m: StagedUpsert): FindingUpsert {
+  return { finding: m.sightings.toFinding(), sealedSecret: m.sealedSecret };
 }

@@ -118,7 +118,7 @@ export class FakeItsmCore implements ItsmAdapter {
         approvalStatus: "not_requested",
         approvers: [],
         window: {},
-        planHash: draft.plan.hash,
+        planHash: draft.plan?.hash ?? null,
         lifecycle: "open",
         inImplementation: false,
         notes: [],
@@ -150,6 +150,12 @@ export class FakeItsmCore implements ItsmAdapter {
         ticketState:
           t.lifecycle === "open" ? (t.inImplementation ? "-1" : "-3") : "3",
         inImplementation: t.inImplementation,
+        // Approval moves a change on to Scheduled; a test holds it back with `notReady`.
+        readyForWork:
+          t.lifecycle === "open" &&
+          t.approvalStatus === "approved" &&
+          t.notReady !== true,
+        onHold: t.onHold === true,
         approvers: t.approvers.map((a) => ({ ...a })),
         requestedBy: this.#requestedBy,
         window: { ...t.window },

@@ -21,6 +21,10 @@ export interface FakeTicket {
   planHash: string | null;
   lifecycle: TicketLifecycle;
   inImplementation: boolean;
+  /** Approved, but not yet in a state work may start from (a change still in Assess). */
+  notReady?: boolean;
+  /** ServiceNow's `on_hold`. */
+  onHold?: boolean;
   notes: string[];
   attachments: (AttachmentRef & { bytes: Buffer })[];
   closedWith: CloseOutcome | null;

@@ -70,6 +70,17 @@ export class FakeItsm extends FakeItsmCore {
     });
   }
 
+  /** A person moves the change: `notReady` keeps it short of Scheduled, `onHold` holds it. */
+  setSchedule(
+    fingerprint: string,
+    schedule: { notReady?: boolean; onHold?: boolean },
+  ): void {
+    this.#person(fingerprint, (t) => {
+      t.notReady = schedule.notReady ?? false;
+      t.onHold = schedule.onHold ?? false;
+    });
+  }
+
   setPlanHash(fingerprint: string, hash: string | null): void {
     this.#person(fingerprint, (t) => {
       t.planHash = hash;

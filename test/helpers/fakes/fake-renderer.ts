@@ -1,5 +1,6 @@
 import type { ItsmKind } from "../../../src/itsm/types.js";
 import type {
+  ManualMappingContext,
   MappingContext,
   TicketFieldsRenderer,
 } from "../../../src/mapping/types.js";
@@ -21,5 +22,17 @@ export class FakeRenderer implements TicketFieldsRenderer {
       description: context.planText,
       labels: [context.correlationId],
     };
+  }
+
+  renderManual(
+    itsm: ItsmKind,
+    context: ManualMappingContext,
+  ): Record<string, unknown> {
+    const summary = `Remediate ${context.finding.detector} by hand`;
+    const description = `closeloop could not resolve: ${context.reason}`;
+    if (itsm === "servicenow") {
+      return { short_description: summary, description, type: "normal" };
+    }
+    return { summary, description };
   }
 }

@@ -87,6 +87,43 @@ describe("the approval gate (closure contract 2)", () => {
     expect(await h.stateOf(fp)).toBe("window_expired");
   });
 
+  it("runs no action on an approved change outside Scheduled, and acts once it is scheduled", async () => {
+    h = await new Harness().start();
+    const fp = await awaiting(h, "assess");
+
+    h.itsm.setSchedule(fp, { notReady: true });
+    h.itsm.approve(fp, CAB);
+    await h.settle();
+    const held = await h.store.getFinding(fp);
+
+    expect(h.target.executeCalls).toEqual([]);
+    expect(held?.state).toBe("awaiting_approval");
+    expect(held?.reason).toMatch(/^NOT_SCHEDULED: /);
+
+    h.itsm.setSchedule(fp, {});
+    await h.settle();
+
+    expect(await h.stateOf(fp)).toBe("closed");
+  });
+
+  it("runs no action while the change is on hold, and acts once the hold is lifted", async () => {
+    h = await new Harness().start();
+    const fp = await awaiting(h, "hold");
+
+    h.itsm.setSchedule(fp, { onHold: true });
+    h.itsm.approve(fp, CAB);
+    await h.settle();
+
+    expect(h.target.executeCalls).toEqual([]);
+    expect((await h.store.getFinding(fp))?.reason).toMatch(/^ON_HOLD: /);
+    expect(h.events.map((e) => e.name)).toContain("approval.blocked");
+
+    h.itsm.setSchedule(fp, {});
+    await h.settle();
+
+    expect(await h.stateOf(fp)).toBe("closed");
+  });
+
   it("runs no action when the plan hash in the ticket no longer matches", async () => {
     h = await new Harness().start();
     const fp = await awaiting(h, "hash");

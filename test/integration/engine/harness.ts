@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createCustody } from "../../../src/custody/custody.js";
 import { Engine } from "../../../src/engine/engine.js";
 import type {
+  EngineDeps,
   EngineMetrics,
   EnginePolicy,
   StepEvent,
@@ -39,6 +40,8 @@ export class Harness {
   policy: EnginePolicy = { ticketLostPolicy: "flag" };
   metrics: EngineMetrics | undefined;
   pause: PauseSwitch | undefined;
+  /** Where unresolved findings get a manual ticket (`routing.unresolved`); unset: nowhere. */
+  routeUnresolved: EngineDeps["routeUnresolved"];
   /** What the engine is given as the target: the fake itself unless a test wraps it. */
   targetAdapter: TargetAdapter = this.target;
   store!: SqliteStore;
@@ -71,6 +74,9 @@ export class Harness {
       policy: this.policy,
       ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
       ...(this.pause === undefined ? {} : { pause: this.pause }),
+      ...(this.routeUnresolved === undefined
+        ? {}
+        : { routeUnresolved: this.routeUnresolved }),
     });
     return this;
   }

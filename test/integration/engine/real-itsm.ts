@@ -95,6 +95,8 @@ export class RealItsmHarness {
     instances: ("snow" | "jira")[],
     route?: EngineDeps["route"],
     snowOptions: ServiceNowSimulatorOptions = {},
+    /** Engine dependencies a test replaces (the resolver, the renderer, `routeUnresolved`). */
+    overrides: Partial<EngineDeps> = {},
   ) {
     this.snow = new ServiceNowSimulator({ baseUrl: SNOW_URL, ...snowOptions });
     this.server = setupServer(
@@ -119,6 +121,7 @@ export class RealItsmHarness {
       logger: silentLogger,
       policy: { ticketLostPolicy: "flag" },
       metrics: this.metrics,
+      ...overrides,
     });
   }
 

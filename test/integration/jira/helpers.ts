@@ -1,4 +1,5 @@
 import { setupServer } from "msw/node";
+import { afterEach, expect } from "vitest";
 import { silentLogger } from "../../../src/logging/logger.js";
 import type { LogFields, Logger } from "../../../src/logging/logger.js";
 import { makePlan } from "../../../src/domain/plan.js";
@@ -13,14 +14,33 @@ import {
   jiraHandlers,
 } from "../../../src/sandbox/jira/index.js";
 import type { JiraSimulatorOptions } from "../../../src/sandbox/jira/index.js";
+import { checkAgainstOpenApi } from "./openapi-check.js";
 
 export const JIRA_URL = "https://acme.atlassian.net";
 
-export function startJira(options: JiraSimulatorOptions = {}) {
+/**
+ * A simulator behind msw. Unless `checkSpec` is false (a simulator started inside a test), every
+ * request it received during a test is checked against Atlassian's description after the test.
+ */
+export function startJira(
+  options: JiraSimulatorOptions = {},
+  { checkSpec = true, baseUrl = JIRA_URL } = {},
+) {
   const sim = new JiraSimulator(options);
-  const server = setupServer(...jiraHandlers(sim, JIRA_URL));
+  const server = setupServer(...jiraHandlers(sim, baseUrl));
   server.listen({ onUnhandledRequest: "error" });
+  if (checkSpec) expectRequestsMatchSpec(sim);
   return { sim, server };
+}
+
+/** After each test: the requests of that test match the OpenAPI description (openapi-check). */
+export function expectRequestsMatchSpec(sim: JiraSimulator): void {
+  let checked = 0;
+  afterEach(() => {
+    const fresh = sim.requests.slice(checked);
+    checked = sim.requests.length;
+    expect(checkAgainstOpenApi(fresh)).toEqual([]);
+  });
 }
 
 export interface RecordedLog {

@@ -40,7 +40,7 @@ describe("Jira adapter against the simulator", () => {
     );
     expect(issue.properties.get("closeloop.link")).toMatchObject({
       finding: "fp-F1",
-      planHash: draft.plan.hash,
+      planHash: draft.plan?.hash,
     });
     expect(issue.fields.description).toMatchObject({ type: "doc", version: 1 });
 
@@ -50,7 +50,7 @@ describe("Jira adapter against the simulator", () => {
     const after = await adapter.readApproval(ref);
     expect(after).toMatchObject({
       status: "approved",
-      planHash: draft.plan.hash,
+      planHash: draft.plan?.hash,
       ticketState: "10000",
     });
     expect(after.approvers.find((a) => a.state === "approved")?.userId).toBe(
@@ -166,6 +166,53 @@ describe("Jira adapter against the simulator", () => {
     expect(await adapter.findByCorrelation("closeloop-F3")).toMatchObject({
       id: ref.id,
       key: status.key,
+    });
+  });
+
+  it("closes a moved issue through the new project's workflow, still by its id (BR-16)", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F9"));
+    expect(await approveThroughForm(ref.id, "cab.alice")).toBe(303);
+    await adapter.readApproval(ref);
+    await adapter.startWork(ref);
+    const before = sim.requests.length;
+
+    const moved = sim.moveIssue(ref.id, "OPS");
+    const status = await adapter.readStatus(ref);
+    await adapter.close(ref, { successful: true, notes: "done" });
+
+    const items: Record<string, string>[] = [
+      { field: "project", from: "10100", to: "10200" },
+      { field: "Workflow", fromString: "needs-hop", toString: "default" },
+      { field: "status", from: "10206", to: "3" },
+      { field: "Key", fromString: ref.key, toString: moved.key },
+    ];
+    expect(sim.webhooks.at(-1)).toMatchObject({
+      webhookEvent: "jira:issue_updated",
+      issue_event_type_name: "issue_moved",
+      issue: { id: ref.id, key: moved.key },
+      changelog: { items },
+    });
+    expect(status).toEqual({
+      lifecycle: "open",
+      rawState: "3",
+      key: moved.key,
+    });
+    const posted = sim.requests
+      .slice(before)
+      .filter((r) => r.method === "POST")
+      .map((r) => [r.path, r.json]);
+    // "21" exists only in the new project's workflow, and its screen asks for a resolution.
+    expect(posted).toEqual([
+      [
+        `/rest/api/3/issue/${ref.id}/transitions`,
+        { transition: { id: "21" }, fields: { resolution: { name: "Done" } } },
+      ],
+    ]);
+    expect(await adapter.readStatus(ref)).toEqual({
+      lifecycle: "closed",
+      rawState: "10001",
+      key: moved.key,
     });
   });
 

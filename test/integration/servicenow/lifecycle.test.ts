@@ -37,7 +37,13 @@ describe("ServiceNow adapter against the simulator", () => {
 
     expect(ref.key).toMatch(/^CHG003\d{4}$/);
     expect(ref.id).toMatch(/^[0-9a-f]{32}$/);
-    expect(waiting).toMatchObject({ status: "requested", ticketState: "-4" });
+    // The policy skips technical approvals, so the change waits in Authorize for the CAB.
+    expect(waiting).toMatchObject({
+      status: "requested",
+      ticketState: "-3",
+      readyForWork: false,
+      onHold: false,
+    });
     expect(waiting.approvers.map((a) => a.state)).toEqual([
       "requested",
       "requested",
@@ -46,8 +52,9 @@ describe("ServiceNow adapter against the simulator", () => {
       status: "approved",
       ticketState: "-2",
       inImplementation: false,
+      readyForWork: true,
       requestedBy: own,
-      planHash: draft.plan.hash,
+      planHash: draft.plan?.hash,
     });
     const decided = approved.approvers.find((a) => a.state === "approved");
     expect(decided).toMatchObject({ userName: "cab.alice", group: "CAB" });
@@ -139,6 +146,37 @@ describe("ServiceNow adapter against the simulator", () => {
     ]);
     await expect(h.adapter.startWork(ref)).rejects.toMatchObject({
       code: "FORBIDDEN",
+    });
+  });
+
+  it("reads an approval still short of Scheduled, and a hold, as not ready for work", async () => {
+    h = startHarness();
+    const ref = await h.adapter.create(draftFor("fp-hold"));
+    await h.adapter.requestApproval(ref);
+    h.sim.decide(ref.id, "cab.alice", "approved", "ok by CAB");
+    // A customer's policy that rolls approval up early leaves an approved change in Assess.
+    h.sim.store.update("change_request", ref.id, { state: "-4" }, "admin");
+    const early = await h.adapter.readApproval(ref);
+    h.sim.store.update(
+      "change_request",
+      ref.id,
+      { state: "-2", on_hold: "true", on_hold_reason: "freeze" },
+      "admin",
+    );
+
+    const held = await h.adapter.readApproval(ref);
+
+    expect(early).toMatchObject({
+      status: "approved",
+      ticketState: "-4",
+      readyForWork: false,
+      onHold: false,
+    });
+    expect(held).toMatchObject({
+      status: "approved",
+      ticketState: "-2",
+      readyForWork: true,
+      onHold: true,
     });
   });
 

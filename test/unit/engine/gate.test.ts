@@ -6,6 +6,8 @@ const reading = (over: Partial<ApprovalReading> = {}): ApprovalReading => ({
   status: "approved",
   ticketState: "-2",
   inImplementation: false,
+  readyForWork: true,
+  onHold: false,
   approvers: [
     { userId: "u-cab", group: "CAB", state: "approved", recordId: "r1" },
   ],
@@ -63,6 +65,30 @@ describe("checkGate", () => {
         reading: reading({ window: { end: "2026-05-04T08:00:00Z" } }),
       }),
     ).toBe("window_passed");
+  });
+
+  it("blocks an approved change that is not yet where work may start", () => {
+    const r = checkGate(
+      input({ reading: reading({ ticketState: "-4", readyForWork: false }) }),
+    );
+
+    expect(r).toMatchObject({ pass: false, block: "not_scheduled" });
+    expect(r.pass ? "" : r.reason).toMatch(/^NOT_SCHEDULED: .* state -4/);
+  });
+
+  it("blocks an approved, scheduled change that is on hold", () => {
+    const r = checkGate(input({ reading: reading({ onHold: true }) }));
+
+    expect(r).toMatchObject({ pass: false, block: "on_hold" });
+    expect(r.pass ? "" : r.reason).toMatch(/^ON_HOLD: /);
+  });
+
+  it("passes a change already in Implement", () => {
+    expect(
+      blockOf({
+        reading: reading({ ticketState: "-1", inImplementation: true }),
+      }),
+    ).toBe("pass");
   });
 
   it("ignores approvers whose record is not approved", () => {

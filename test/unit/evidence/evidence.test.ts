@@ -39,6 +39,8 @@ function input() {
       status: "approved" as const,
       ticketState: "-1",
       inImplementation: true,
+      readyForWork: true,
+      onHold: false,
       approvers: [{ userId: "u1", state: "approved" as const, recordId: "r1" }],
       window: {},
       planHash: "h",

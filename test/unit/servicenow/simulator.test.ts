@@ -140,6 +140,51 @@ describe("ServiceNowSimulator", () => {
     expect(limited!.headers.get("X-RateLimit-Reset")).toMatch(/^\d+$/);
   });
 
+  it("keeps an upload pending until its scan time has passed, however often it is read", async () => {
+    let nowMs = Date.parse("2026-05-04T09:00:00.000Z");
+    const sim = new ServiceNowSimulator({
+      baseUrl: BASE,
+      attachmentScanMs: 30_000,
+      now: () => new Date(nowMs),
+    });
+    const created = await call(
+      sim,
+      "POST",
+      "/api/now/table/change_request",
+      {},
+    );
+    const { result } = (await created!.json()) as {
+      result: { sys_id: string };
+    };
+    await sim.handle(
+      new Request(
+        `${BASE}/api/now/attachment/file?table_name=change_request&table_sys_id=${result.sys_id}&file_name=e.json`,
+        {
+          method: "POST",
+          headers: { Authorization: auth, "Content-Type": "application/json" },
+          body: "{}",
+        },
+      ),
+    );
+    const stateNow = async (): Promise<string | undefined> => {
+      const listed = await call(
+        sim,
+        "GET",
+        `/api/now/attachment?sysparm_query=table_sys_id=${result.sys_id}`,
+      );
+      const body = (await listed!.json()) as { result: { state: string }[] };
+      return body.result[0]?.state;
+    };
+
+    const early: (string | undefined)[] = [];
+    for (let i = 0; i < 4; i += 1) early.push(await stateNow());
+    nowMs += 30_000;
+    const later = await stateNow();
+
+    expect(early).toEqual(["pending", "pending", "pending", "pending"]);
+    expect(later).toBe("available");
+  });
+
   it("leaves requests outside ServiceNow's paths to other systems", async () => {
     const sim = new ServiceNowSimulator({ baseUrl: BASE });
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -8,6 +9,7 @@ import {
   signSha256,
 } from "../../../src/http/webhooks/index.js";
 import type { WebhookHint } from "../../../src/http/webhooks/index.js";
+import { verifySha256Signature } from "../../../src/http/webhooks/signature.js";
 import { recordingLogger } from "../../integration/jira/helpers.js";
 import type { RecordedLog } from "../../integration/jira/helpers.js";
 
@@ -169,8 +171,78 @@ describe("ServiceNow webhook receiver", () => {
         raw,
       );
     };
-    return { hints, send };
+    const sendSigned = (
+      modCount: number,
+      signature: (raw: Buffer) => string,
+    ) => {
+      const raw = Buffer.from(
+        JSON.stringify({
+          table: "change_request",
+          sys_id: sysId,
+          sys_mod_count: modCount,
+          sys_updated_on: "2026-10-21 07:27:30",
+        }),
+      );
+      return receive(request({ "x-closeloop-signature": signature(raw) }), raw);
+    };
+    return { hints, send, sendSigned };
   };
+  const macOf = (raw: Buffer, key = secret) =>
+    createHmac("sha256", key.reveal()).update(raw).digest();
+
+  it("accepts the MAC in base64, as the business rule's generateMac writes it", async () => {
+    const { hints, sendSigned } = setup();
+
+    const base64 = await sendSigned(
+      1,
+      (raw) => `sha256=${macOf(raw).toString("base64")}`,
+    );
+    const upperHex = await sendSigned(
+      2,
+      (raw) => `sha256=${macOf(raw).toString("hex").toUpperCase()}`,
+    );
+
+    expect(base64.status).toBe(202);
+    expect(upperHex.status).toBe(202);
+    expect(hints).toHaveLength(2);
+  });
+
+  it("rejects a base64 MAC that is wrong, truncated or unpadded", async () => {
+    const { hints, sendSigned } = setup();
+    const other = new SecretValue("guess");
+
+    const forged = await sendSigned(
+      1,
+      (raw) => `sha256=${macOf(raw, other).toString("base64")}`,
+    );
+    const truncated = await sendSigned(
+      2,
+      (raw) => `sha256=${macOf(raw).toString("base64").slice(0, 40)}`,
+    );
+    // The old script's fallback: base64 text, but too long to be any MAC in hex.
+    const unpadded = await sendSigned(
+      3,
+      (raw) => `sha256=${macOf(raw).toString("base64").replace(/=$/, "")}`,
+    );
+
+    expect([forged.status, truncated.status, unpadded.status]).toEqual([
+      401, 401, 401,
+    ]);
+    expect(hints).toEqual([]);
+  });
+
+  it("keeps hex the only form where no other is named (Jira, GitHub)", () => {
+    const raw = Buffer.from("{}");
+    const base64 = `sha256=${macOf(raw).toString("base64")}`;
+
+    expect(verifySha256Signature(base64, raw, secret)).toBe(false);
+    expect(verifySha256Signature(base64, raw, secret, ["hex", "base64"])).toBe(
+      true,
+    );
+    expect(verifySha256Signature(signSha256(raw, secret), raw, secret)).toBe(
+      true,
+    );
+  });
 
   it("hints on a signed change and drops its duplicate and an older one", async () => {
     const { hints, send } = setup();

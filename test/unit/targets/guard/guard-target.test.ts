@@ -176,4 +176,27 @@ describe("guardTarget", () => {
 
     expect(third.value?.outcome).toBe("done");
   });
+
+  it("passes planLive through, so the engine plans with what the target reads", async () => {
+    const { target } = fakeTarget([]);
+    const live = { ...action, summary: "read live" };
+    const withLive: TargetAdapter = {
+      ...target,
+      planLive: () => Promise.resolve([live]),
+    };
+
+    const guarded = guardTarget(withLive, {
+      maxConcurrent: 1,
+      breaker: { failureThreshold: 2, resetAfterMs: 60_000 },
+      pause: neverPaused,
+    });
+    const bare = guardTarget(target, {
+      maxConcurrent: 1,
+      breaker: { failureThreshold: 2, resetAfterMs: 60_000 },
+      pause: neverPaused,
+    });
+
+    expect(await guarded.planLive?.(identity, makeFinding())).toEqual([live]);
+    expect(bare.planLive).toBeUndefined();
+  });
 });
