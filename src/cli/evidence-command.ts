@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
-import { resolve as resolvePath } from "node:path";
+import { statSync, writeFileSync } from "node:fs";
+import { dirname, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import { TOKENS, resolve } from "../container/index.js";
 import { InputError } from "../domain/errors.js";
@@ -41,10 +41,10 @@ export function registerEvidenceCommand(
           ? {}
           : { to: isoOption("--to", options.to) }),
       };
-      const out = resolvePath(
-        io.cwd,
-        options.out ?? "closeloop-evidence.tar.gz",
-      );
+      checkRange(range, options);
+      const outOption = options.out ?? "closeloop-evidence.tar.gz";
+      const out = resolvePath(io.cwd, outOption);
+      checkOutDir(outOption, out);
 
       const count = await withCloseloop(
         configPathFrom(options.config, io.env),
@@ -73,7 +73,7 @@ export function registerEvidenceCommand(
               },
             ]),
           ];
-          writeFileSync(out, createTarGz(entries));
+          writeOut(outOption, out, createTarGz(entries));
           return exported.index.count;
         },
       );
@@ -102,16 +102,88 @@ export function registerEvidenceCommand(
     });
 }
 
+/** A date, or a date and a time, as ISO-8601 writes it; `Date.parse` alone takes "12" as 2001. */
+const ISO_DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 function isoOption(name: string, value: string): string {
   const time = Date.parse(value);
-  if (Number.isNaN(time)) {
+  const parts = ISO_DATE.exec(value);
+  if (Number.isNaN(time) || parts === null || !isCalendarDate(parts)) {
     throw new InputError(
       "BAD_OPTION",
       `${name} ${value}: not a date; give ISO-8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z`,
+      { details: { option: name } },
     );
   }
   return new Date(time).toISOString();
 }
+
+/** 2026-02-31 parses (as March 3rd); a person who typed it meant something else. */
+function isCalendarDate(parts: RegExpExecArray): boolean {
+  const [, year, month, day] = parts.map(Number);
+  const date = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0));
+  return date.getUTCMonth() === (month ?? 0) - 1 && date.getUTCDate() === day;
+}
+
+function checkRange(
+  range: { from?: string; to?: string },
+  given: ExportOptions,
+): void {
+  if (range.from === undefined || range.to === undefined) return;
+  if (range.from <= range.to) return;
+  throw new InputError(
+    "BAD_OPTION",
+    `--from ${given.from ?? range.from} is after --to ${given.to ?? range.to}: ` +
+      "the period is empty; give the earlier date to --from",
+    { details: { option: "--from" } },
+  );
+}
+
+/** Refuses an --out whose folder is missing before any work is done. */
+function checkOutDir(option: string, out: string): void {
+  const dir = dirname(out);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (isDir) return;
+  throw new InputError(
+    "BAD_OPTION",
+    `cannot write --out ${option}: the directory does not exist`,
+    { details: { option: "--out", dir } },
+  );
+}
+
+/** Writes the archive; a path the user gave that cannot be written is bad input, not a failure. */
+function writeOut(option: string, out: string, bytes: Buffer): void {
+  try {
+    writeFileSync(out, bytes);
+  } catch (cause) {
+    const code =
+      cause instanceof Error && "code" in cause ? String(cause.code) : "";
+    const reason = OUT_REASONS[code];
+    if (reason === undefined) throw cause;
+    throw new InputError(
+      "BAD_OPTION",
+      `cannot write --out ${option}: ${reason}`,
+      {
+        cause,
+        details: { option: "--out" },
+      },
+    );
+  }
+}
+
+const OUT_REASONS: Record<string, string> = {
+  ENOENT: "the directory does not exist",
+  ENOTDIR: "the directory does not exist",
+  EISDIR: "it is a directory; give a file name",
+  EACCES: "permission denied",
+  EROFS: "the file system is read-only",
+};
 
 function json(value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(value, null, 2)}\n`);

@@ -53,7 +53,13 @@ export function checkConfig(path: string, env: NodeJS.ProcessEnv): ConfigCheck {
 function problemsOf(error: unknown, where: string): ConfigProblem[] {
   if (!(error instanceof InputError)) throw error;
   const listed = error.details["problems"];
-  if (!Array.isArray(listed)) return [{ path: where, message: error.message }];
+  if (!Array.isArray(listed)) {
+    // The message starts with the path already; say it once.
+    const message = error.message.startsWith(`${where}: `)
+      ? error.message.slice(where.length + 2)
+      : error.message;
+    return [{ path: where, message }];
+  }
 
   const file =
     typeof error.details["file"] === "string" ? error.details["file"] : null;

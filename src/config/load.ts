@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { InputError } from "../domain/errors.js";
 import { configSchema, type Config } from "./schema.js";
 import {
@@ -17,6 +17,9 @@ export interface ParseConfigOptions {
   checkSecrets?: boolean;
 }
 
+const CONFIG_HOW =
+  "give --config FILE or set CLOSELOOP_CONFIG; config/example.yaml is one to start from";
+
 /** Reads the one configuration file. Env is read only through `env`. */
 export function loadConfig(path: string, env: NodeJS.ProcessEnv): Config {
   let text: string;
@@ -25,7 +28,7 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv): Config {
   } catch (cause) {
     throw new InputError(
       "CONFIG_NOT_FOUND",
-      `${path}: cannot read configuration file`,
+      `${path}: ${unreadableReason(cause)}; ${CONFIG_HOW}`,
       {
         cause,
         details: { path },
@@ -33,6 +36,14 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv): Config {
     );
   }
   return parseConfig(text, path, env, { baseDir: dirname(resolve(path)) });
+}
+
+function unreadableReason(cause: unknown): string {
+  const code =
+    cause instanceof Error && "code" in cause ? String(cause.code) : "";
+  if (code === "ENOENT") return "the configuration file does not exist";
+  if (code === "EISDIR") return "is a directory, not a configuration file";
+  return `cannot read configuration file${code === "" ? "" : ` (${code})`}`;
 }
 
 /**
@@ -46,12 +57,16 @@ export function parseConfig(
   options: ParseConfigOptions = {},
 ): Config {
   const problems: ConfigProblem[] = [];
-  const document = parseDocument(yamlText, { prettyErrors: false });
+  const lines = new LineCounter();
+  const document = parseDocument(yamlText, {
+    prettyErrors: false,
+    lineCounter: lines,
+  });
   for (const error of document.errors) {
-    const line = error.linePos?.[0]?.line;
+    const { line, col } = lines.linePos(error.pos[0]);
     problems.push({
-      path: line === undefined ? "(yaml)" : `(line ${line})`,
-      message: error.code,
+      path: `${sourceName}:${line}:${col}`,
+      message: `${error.message} (${error.code})`,
     });
   }
   if (problems.length > 0) throw configError(sourceName, problems);

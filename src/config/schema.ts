@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { secretRefSchema } from "./secret-ref.js";
+import { custodyKeyProblem } from "../custody/custody.js";
+import { checkedSecretRefSchema } from "./secret-ref.js";
 import { sourceConfigSchema } from "./sources.js";
 import { webhooksConfigSchema } from "./webhooks.js";
 import {
@@ -37,12 +38,15 @@ export const httpConfigSchema = z
   })
   .strict();
 
+/** Checked when the configuration is, so `config check` refuses what every other command would. */
+const custodyKeySchema = checkedSecretRefSchema(custodyKeyProblem);
+
 export const custodyConfigSchema = z
   .object({
     /** Encrypts the leaked values kept for probing; never inline. */
-    key: secretRefSchema,
+    key: custodyKeySchema,
     /** Older keys still able to decrypt, newest first, while values are re-encrypted. */
-    previousKeys: z.array(secretRefSchema).default([]),
+    previousKeys: z.array(custodyKeySchema).default([]),
   })
   .strict();
 

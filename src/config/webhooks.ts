@@ -1,10 +1,13 @@
 import { z } from "zod";
-import { secretRefSchema } from "./secret-ref.js";
+import { webhookSecretCheck } from "./secret-checks.js";
+import { checkedSecretRefSchema } from "./secret-ref.js";
+
+const webhookSecretSchema = checkedSecretRefSchema(webhookSecretCheck);
 
 /** One ITSM instance's webhook: the shared secret its deliveries are signed with. */
 export const itsmWebhookSchema = z
   .object({
-    secret: secretRefSchema,
+    secret: webhookSecretSchema,
     /** Deliveries older than this are dropped (Jira retries for about 30 minutes). */
     maxAgeMs: z.number().int().min(1_000).optional(),
   })
@@ -13,7 +16,7 @@ export const itsmWebhookSchema = z
 /** The GitHub `secret_scanning_alert` webhook (repository, organisation or App). */
 export const githubWebhookSchema = z
   .object({
-    secret: secretRefSchema,
+    secret: webhookSecretSchema,
     /**
      * A configured `github-secret-scanning` source: the alert is then re-read over REST with its
      * settings instead of trusting the thin payload (required when that source has

@@ -9,8 +9,8 @@ import {
 } from "../config/routing.js";
 import type { Config } from "../config/schema.js";
 import { resolveConfigSecrets } from "../config/secrets.js";
-import { resolveSecretRef } from "../config/secret-ref.js";
-import { createCustody } from "../custody/custody.js";
+import { describeSecretRef, resolveSecretRef } from "../config/secret-ref.js";
+import { Custody, parseCustodyKey } from "../custody/custody.js";
 import type { StepEvent } from "../engine/types.js";
 import { Engine } from "../engine/engine.js";
 import { EvidenceSigner } from "../evidence/signer.js";
@@ -96,14 +96,18 @@ export function createContainer(
 
   provide(c, TOKENS.store, () => SqliteStore.inDataDir(config.dataDir));
   provide(c, TOKENS.custody, () => {
+    // Errors name the config path and the variable or file, not just "the custody key".
     const key = (ref: Config["custody"]["key"], where: string) =>
-      resolveSecretRef(ref, where, deps.env).reveal();
-    return createCustody({
-      current: key(config.custody.key, "custody.key"),
-      previous: config.custody.previousKeys.map((ref, i) =>
+      parseCustodyKey(
+        resolveSecretRef(ref, where, deps.env).reveal(),
+        describeSecretRef(ref, where),
+      );
+    return new Custody([
+      key(config.custody.key, "custody.key"),
+      ...config.custody.previousKeys.map((ref, i) =>
         key(ref, `custody.previousKeys[${i}]`),
       ),
-    });
+    ]);
   });
   provide(c, TOKENS.evidenceSigner, () =>
     EvidenceSigner.loadOrCreate(config.dataDir),

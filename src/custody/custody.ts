@@ -12,20 +12,26 @@ import type { CustodyKey, SealedSecret } from "./types.js";
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 
+/** What is wrong with a custody key's base64 text, or null; never the value. */
+export function custodyKeyProblem(base64: string): string | null {
+  const text = base64.trim();
+  const key = Buffer.from(text, "base64");
+  if (key.length === KEY_BYTES && key.toString("base64") === text) return null;
+  return `the custody key must be ${KEY_BYTES} bytes in base64 (openssl rand -base64 32)`;
+}
+
 /**
  * Reads one custody key from its base64 text (the value of `CLOSELOOP_CUSTODY_KEY` or a key
  * file's content). `where` names the source for the error; the value never appears in it.
  */
 export function parseCustodyKey(base64: string, where: string): CustodyKey {
-  const text = base64.trim();
-  const key = Buffer.from(text, "base64");
-  if (key.length !== KEY_BYTES || key.toString("base64") !== text) {
-    throw new InputError(
-      "CUSTODY_KEY_INVALID",
-      `${where}: the custody key must be ${KEY_BYTES} bytes in base64 (openssl rand -base64 32)`,
-      { details: { where, decodedBytes: key.length } },
-    );
+  const problem = custodyKeyProblem(base64);
+  if (problem !== null) {
+    throw new InputError("CUSTODY_KEY_INVALID", `${where}: ${problem}`, {
+      details: { where },
+    });
   }
+  const key = Buffer.from(base64.trim(), "base64");
   const id = createHash("sha256").update(key).digest("hex").slice(0, 16);
   return { id, key };
 }

@@ -1,11 +1,12 @@
 import { LEAKED_VALUE_LINE, type Plan } from "../domain/plan.js";
 
 /**
- * The idempotency marker written on every ticket: stable for a finding and cycle, so a lookup
- * before each create finds a ticket an earlier, interrupted attempt already opened (BR-22).
+ * The idempotency marker written on every ticket, `finding-<FP>` as the cases name it: stable for
+ * a finding and cycle, so a lookup before each create finds a ticket an earlier, interrupted
+ * attempt already opened (BR-09, BR-22).
  */
 export function correlationIdFor(fingerprint: string, cycle: number): string {
-  const base = `closeloop-${fingerprint.slice(0, 32)}`;
+  const base = `finding-${fingerprint.slice(0, 32)}`;
   return cycle === 1 ? base : `${base}-c${cycle}`;
 }
 

@@ -9,6 +9,10 @@ export function renderSummary(input: EvidenceInput): string {
     .map((a) => `${a.userName ?? a.userId}${a.group ? ` (${a.group})` : ""}`)
     .join(", ");
   const lastProbe = input.probes.at(-1);
+  // A role that could not be dropped (2BP01) is still revoked: its login is off (BR-28).
+  const loginOnly = input.actions.some(
+    (a) => a.resultCode === "ROLE_DISABLED_NOT_DROPPED",
+  );
   const lines = [
     `# closeloop evidence: ${input.finding.title}`,
     "",
@@ -25,6 +29,9 @@ export function renderSummary(input: EvidenceInput): string {
     ),
     `- Verification: ${lastProbe?.answer ?? "none"}` +
       (lastProbe?.note ? ` (${lastProbe.note})` : ""),
+    ...(loginOnly && lastProbe?.answer === "invalid"
+      ? ["- Outcome: revoked (login disabled); the role was not dropped"]
+      : []),
   ];
   return `${lines.join("\n")}\n`;
 }

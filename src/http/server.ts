@@ -1,10 +1,11 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { InputError } from "../domain/errors.js";
+import { assertNever, InputError } from "../domain/errors.js";
 import { silentLogger, type Logger } from "../logging/logger.js";
 import type { HealthReport } from "./health.js";
 import type { MetricsRegistry } from "./metrics.js";
+import { readBody, type BodyReading } from "./read-body.js";
 
 export interface RouteResponse {
   status: number;
@@ -34,7 +35,27 @@ export interface HttpServerOptions {
   logger?: Logger;
   /** Bodies above this are refused with 413 before a handler runs. */
   maxBodyBytes?: number;
+  /** Against slow senders (slow-loris); defaults in `DEFAULT_LIMITS`. */
+  limits?: Partial<HttpLimits>;
 }
+
+export interface HttpLimits {
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** The whole request must arrive within this (Node's own check, the backstop). */
+  requestTimeoutMs: number;
+  /** Once a handler is found, its body must arrive within this; 408 otherwise. */
+  bodyTimeoutMs: number;
+  /** Connections beyond this are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  bodyTimeoutMs: 15_000,
+  maxConnections: 256,
+};
 
 export interface RunningHttpServer {
   url: string;
@@ -51,11 +72,31 @@ export async function startHttpServer(
     ...builtInRoutes(options),
     ...(options.routes ?? []),
   ];
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const reading = {
+    maxBody: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
+    timeoutMs: limits.bodyTimeoutMs,
+  };
 
-  const server = createServer((req, res) => {
-    void dispatch(req, res, routes, maxBody, logger);
-  });
+  const requestTimeout = Math.max(
+    limits.requestTimeoutMs,
+    limits.headersTimeoutMs,
+  );
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout,
+      // Node looks for expired requests only this often; the default (30 s) is too coarse.
+      connectionsCheckingInterval: Math.max(
+        10,
+        Math.min(1000, limits.headersTimeoutMs / 2),
+      ),
+    },
+    (req, res) => {
+      void dispatch(req, res, routes, reading, logger);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
@@ -107,30 +148,43 @@ async function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
   routes: Route[],
-  maxBody: number,
+  reading: BodyReading,
   logger: Logger,
 ): Promise<void> {
   const path = new URL(req.url ?? "/", "http://localhost").pathname;
   const onPath = routes.filter((route) => route.path === path);
   const route = onPath.find((candidate) => candidate.method === req.method);
+  // Status, method and path only: headers and bodies may carry signatures and secrets.
+  const refuse = (status: number, error: string, close = false) => {
+    logger.info("http.rejected", { status, method: req.method, path });
+    send(res, { status, body: { error } }, close);
+  };
 
   try {
     if (route === undefined) {
-      const status = onPath.length === 0 ? 404 : 405;
-      send(res, {
-        status,
-        body: { error: status === 404 ? "not found" : "method not allowed" },
-      });
+      if (onPath.length === 0) refuse(404, "not found");
+      else refuse(405, "method not allowed");
       return;
     }
 
-    const body = await readBody(req, maxBody);
-    if (body === null) {
-      send(res, { status: 413, body: { error: "body too large" } });
-      return;
+    const read = await readBody(req, reading);
+    switch (read.kind) {
+      case "aborted":
+        logger.info("http.client_aborted", { method: req.method, path });
+        return;
+      case "too_large":
+        refuse(413, "body too large", true);
+        return;
+      case "timeout":
+        refuse(408, "body too slow", true);
+        return;
+      case "read":
+        break;
+      default:
+        assertNever(read, "body reading");
     }
 
-    send(res, await route.handler(req, body));
+    send(res, await route.handler(req, read.body));
   } catch (error) {
     logger.error("http.handler_failed", { path, method: req.method, error });
     send(res, {
@@ -142,33 +196,22 @@ async function dispatch(
   }
 }
 
-/**
- * The whole body, or null once it passes the limit. The rest is drained, not left unread, so the
- * 413 still reaches the client.
- */
-async function readBody(
-  req: IncomingMessage,
-  maxBody: number,
-): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size <= maxBody) chunks.push(buffer);
-  }
-  return size > maxBody ? null : Buffer.concat(chunks);
-}
-
-function send(res: ServerResponse, response: RouteResponse): void {
-  if (res.headersSent) return;
+/** With `close`, the connection ends after the answer: what is left of the body stays unread. */
+function send(
+  res: ServerResponse,
+  response: RouteResponse,
+  close = false,
+): void {
+  if (res.headersSent || res.destroyed) return;
   const { body } = response;
   const isRaw = typeof body === "string" || Buffer.isBuffer(body);
   const payload = body === undefined ? "" : isRaw ? body : JSON.stringify(body);
   const headers: Record<string, string> = {
     "content-type": isRaw ? "text/plain; charset=utf-8" : "application/json",
     ...response.headers,
+    ...(close ? { connection: "close" } : {}),
   };
   res.writeHead(response.status, headers);
+  // With `connection: close`, Node ends the socket once the answer is written.
   res.end(payload);
 }

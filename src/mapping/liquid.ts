@@ -1,11 +1,17 @@
-import { Liquid } from "liquidjs";
+import { Liquid, Tag, type TagToken, type TopLevelToken } from "liquidjs";
+import {
+  CostlyTemplateError,
+  installStepBudget,
+  TEMPLATE_LIMITS,
+} from "./template-limits.js";
 
 /**
  * A Liquid engine that can only read the data it is given. No template is ever loaded from disk
  * (`templates: {}` and the file tags removed), an unknown variable or filter is an error, and
  * only own properties are visible (no `constructor`, no prototype). Output is not HTML-escaped:
  * ITSM fields are plain text. Scanner text only ever enters as data in the render scope, so it is
- * printed, never parsed.
+ * printed, never parsed. What a template may cost is bounded (template-limits.ts); `tablerow`,
+ * which writes HTML whose size liquidjs does not charge, is refused.
  */
 export function createSandboxedLiquid(): Liquid {
   const liquid = new Liquid({
@@ -17,15 +23,30 @@ export function createSandboxedLiquid(): Liquid {
     lenientIf: true,
     dynamicPartials: false,
     cache: false,
-    parseLimit: 100_000,
-    renderLimit: 10_000,
-    memoryLimit: 10_000_000,
+    parseLimit: TEMPLATE_LIMITS.parseChars,
+    renderLimit: TEMPLATE_LIMITS.renderMs,
+    memoryLimit: TEMPLATE_LIMITS.memoryUnits,
   });
   for (const tag of ["include", "render", "layout", "block"]) {
     delete liquid.tags[tag];
   }
+  liquid.registerTag("tablerow", RefusedTablerow);
+  installStepBudget(liquid);
   liquid.registerFilter("truncate_chars", truncateChars);
   return liquid;
+}
+
+class RefusedTablerow extends Tag {
+  constructor(token: TagToken, remain: TopLevelToken[], liquid: Liquid) {
+    super(token, remain, liquid);
+    throw new CostlyTemplateError(
+      "tablerow is not allowed: ticket fields hold no HTML tables",
+    );
+  }
+
+  render(): void {
+    // Never reached: the constructor refuses every use.
+  }
 }
 
 /**

@@ -5,6 +5,11 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { InputError } from "../domain/errors.js";
 import { isKnownField, type RecordType } from "./record-types.js";
+import {
+  isLimitError,
+  templateCostProblems,
+  templateSizeProblem,
+} from "./template-limits.js";
 
 type Leaf = string | number | boolean | null;
 export type MappingValue =
@@ -39,6 +44,8 @@ export interface CompiledMapping {
 export interface MappingProblem {
   field: string;
   message: string;
+  /** The template would cost more than closeloop allows (template-limits.ts). */
+  tooCostly?: true;
 }
 
 const FILE_LEVEL = "(file)";
@@ -140,13 +147,25 @@ function compile(
   }
   if (typeof value !== "string") return { kind: "value", value };
 
-  try {
-    return { kind: "template", field, template: liquid.parse(value) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    problems.push({ field, message: `template does not parse: ${reason}` });
+  const costly = (message: string) =>
+    problems.push({ field, message, tooCostly: true });
+  const tooLong = templateSizeProblem(value);
+  if (tooLong !== undefined) {
+    costly(tooLong);
     return { kind: "value", value: null };
   }
+  let template: Template[];
+  try {
+    template = liquid.parse(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (isLimitError(error)) costly(reason);
+    else
+      problems.push({ field, message: `template does not parse: ${reason}` });
+    return { kind: "value", value: null };
+  }
+  templateCostProblems(template).forEach(costly);
+  return { kind: "template", field, template };
 }
 
 export function mappingError(
@@ -157,7 +176,10 @@ export function mappingError(
   const list = problems.map((p) =>
     p.field === FILE_LEVEL ? p.message : `fields.${p.field}: ${p.message}`,
   );
-  return new InputError("MAPPING_INVALID", `${file}: ${list.join("; ")}`, {
+  const code = problems.every((p) => p.tooCostly === true)
+    ? "MAPPING_TOO_COSTLY"
+    : "MAPPING_INVALID";
+  return new InputError(code, `${file}: ${list.join("; ")}`, {
     cause,
     details: { file, problems },
   });

@@ -16,6 +16,7 @@ import {
 } from "./record-types.js";
 import { sampleManualContext, sampleMappingContext } from "./sample-context.js";
 import { toTemplateScope } from "./scope.js";
+import { createTicketBudget, isLimitError } from "./template-limits.js";
 import type {
   ManualMappingContext,
   MappingContext,
@@ -94,46 +95,52 @@ export function createMappingRenderer(
 
 type Liquid = ReturnType<typeof createSandboxedLiquid>;
 
+/** One ticket's fields; all its templates share one time, memory and step budget. */
 function renderFields(
   mapping: CompiledMapping,
   scope: object,
   liquid: Liquid,
 ): Record<string, unknown> {
+  const contextFor = createTicketBudget(liquid);
+  const render: RenderTemplate = (node) =>
+    liquid.renderSync(node.template, contextFor(scope));
   const fields: Record<string, unknown> = {};
   for (const [name, node] of mapping.fields) {
-    fields[name] = renderNode(node, mapping, scope, liquid);
+    fields[name] = renderNode(node, mapping, render);
   }
   return fields;
 }
 
+type RenderTemplate = (
+  node: Extract<CompiledNode, { kind: "template" }>,
+) => unknown;
+
 function renderNode(
   node: CompiledNode,
   mapping: CompiledMapping,
-  scope: object,
-  liquid: Liquid,
+  render: RenderTemplate,
 ): unknown {
   switch (node.kind) {
     case "value":
       return node.value;
     case "list":
-      return node.items.map((item) => renderNode(item, mapping, scope, liquid));
+      return node.items.map((item) => renderNode(item, mapping, render));
     case "map":
       return Object.fromEntries(
         node.entries.map(([key, item]) => [
           key,
-          renderNode(item, mapping, scope, liquid),
+          renderNode(item, mapping, render),
         ]),
       );
     case "template":
       try {
-        return String(liquid.renderSync(node.template, scope));
+        return String(render(node));
       } catch (cause) {
         const reason = cause instanceof Error ? cause.message : String(cause);
-        throw mappingError(
-          mapping.file,
-          [{ field: node.field, message: reason }],
-          cause,
-        );
+        const problem = isLimitError(cause)
+          ? { field: node.field, message: reason, tooCostly: true as const }
+          : { field: node.field, message: reason };
+        throw mappingError(mapping.file, [problem], cause);
       }
   }
 }

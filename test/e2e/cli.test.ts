@@ -145,3 +145,138 @@ describe("closeloop ingest then status", () => {
     expect(status.stdout() + status.stderr()).not.toContain(RAW_SECRET);
   });
 });
+
+describe("closeloop configuration errors", () => {
+  const demoEnv = {
+    CLOSELOOP_DEMO_CUSTODY_KEY: Buffer.alloc(32, 7).toString("base64"),
+    CLOSELOOP_DEMO_SNOW_PASSWORD: "sandbox-only",
+    CLOSELOOP_DEMO_PG_ADMIN_PASSWORD: "sandbox-only",
+  };
+
+  /** config/demo.yaml with `http` lines added under its `http:`, data kept in the scratch dir. */
+  function demoWith(name: string, http = ""): string {
+    const path = join(scratch, name);
+    const text = readFileSync("config/demo.yaml", "utf8")
+      .replace(/^dataDir: .*$/m, `dataDir: ${join(scratch, "data")}`)
+      .replace(/^mappingsDir: .*$/m, `mappingsDir: ${resolve("mappings")}`)
+      .replace(/^ {2}port: 0$/m, `  port: 0\n${http}`);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it("refuses an empty webhook secret file, naming the path and the file", async () => {
+    const empty = join(scratch, "empty-secret");
+    writeFileSync(empty, "");
+    const config = demoWith(
+      "empty-hook.yaml",
+      `  webhooks:\n    github: { secret: { file: ${empty} } }`,
+    );
+    const io = captureIo(demoEnv);
+
+    const code = await runCli(["config", "check", "--config", config], io);
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain(
+      `http.webhooks.github.secret: secret file ${empty} is empty`,
+    );
+  });
+
+  it("refuses in config check the short custody key ingest would refuse, naming path and variable", async () => {
+    const env = { ...demoEnv, CLOSELOOP_DEMO_CUSTODY_KEY: "abc" };
+    const check = captureIo(env);
+    const ingest = captureIo(env);
+    const config = demoWith("short-key.yaml");
+
+    const checked = await runCli(
+      ["config", "check", "--config", config],
+      check,
+    );
+    const ingested = await runCli(
+      ["ingest", FIXTURE, "--json", "--config", config],
+      ingest,
+    );
+
+    expect(checked).toBe(2);
+    expect(ingested).toBe(2);
+    for (const io of [check, ingest]) {
+      expect(io.stderr()).toContain(
+        "custody.key: environment variable CLOSELOOP_DEMO_CUSTODY_KEY: " +
+          "the custody key must be 32 bytes in base64",
+      );
+    }
+  });
+
+  it("prints FILE:LINE:COL, the parser's message and its code for invalid YAML", async () => {
+    const config = join(scratch, "broken.yaml");
+    writeFileSync(config, "custody:\n  key: { env: K }\n  b: c: d\n");
+    const io = captureIo({});
+
+    const code = await runCli(["config", "check", "--config", config], io);
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toMatch(
+      new RegExp(`- ${config}:3:\\d+: [A-Z][^\\n]+ \\([A-Z_]+\\)\\n`),
+    );
+  });
+
+  it("names a missing configuration once and says how to give one", async () => {
+    const io = captureIo({});
+
+    const code = await runCli(
+      ["config", "check", "--config", "nonexist.yaml"],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.stderr()).not.toContain("nonexist.yaml: nonexist.yaml");
+    expect(io.stderr()).toContain(
+      "- nonexist.yaml: the configuration file does not exist; give --config FILE " +
+        "or set CLOSELOOP_CONFIG; config/example.yaml is one to start from",
+    );
+  });
+});
+
+describe("closeloop evidence export", () => {
+  it("exits 2 naming --from when it is after --to", async () => {
+    const io = captureIo({});
+
+    const code = await runCli(
+      ["evidence", "export", "--from", "2026-12-01", "--to", "2026-01-01"],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain("--from 2026-12-01 is after --to 2026-01-01");
+  });
+
+  it("exits 2 naming the option whose date does not parse", async () => {
+    const io = captureIo({});
+    const impossible = captureIo({});
+
+    const code = await runCli(["evidence", "export", "--to", "12"], io);
+    const feb31 = await runCli(
+      ["evidence", "export", "--from", "2026-02-31"],
+      impossible,
+    );
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain("--to 12: not a date");
+    expect(feb31).toBe(2);
+    expect(impossible.stderr()).toContain("--from 2026-02-31: not a date");
+  });
+
+  it("exits 2 when the --out directory does not exist", async () => {
+    const io = captureIo({});
+
+    const code = await runCli(
+      ["evidence", "export", "--out", "/nonexistent/dir/x.tar"],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.stderr()).toContain(
+      "cannot write --out /nonexistent/dir/x.tar: the directory does not exist",
+    );
+    expect(io.stderr()).not.toContain("ENOENT");
+  });
+});

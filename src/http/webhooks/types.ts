@@ -25,3 +25,21 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** Why a delivery is dropped as a replay; these are logged at info, other reasons at debug. */
+export const REPLAYED: ReadonlySet<string> = new Set([
+  "duplicate",
+  "stale",
+  "out_of_order",
+]);
+
+/**
+ * True for `application/json`, with or without parameters. Jira and GitHub send it, and so does
+ * the REST message in docs/servicenow-webhook.md; anything else is answered 415.
+ */
+export function isJsonRequest(req: IncomingMessage): boolean {
+  const type = header(req, "content-type");
+  if (type === undefined) return false;
+  const media = type.split(";")[0]?.trim().toLowerCase();
+  return media === "application/json";
+}

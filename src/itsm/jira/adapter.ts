@@ -76,6 +76,32 @@ export function createJiraAdapter(
     return first === undefined ? null : ref(first);
   };
 
+  const attach: ItsmAdapter["attach"] = (ticket, file) =>
+    queue.run(ticket.id, async () => {
+      limit ??= uploadLimit(client, config.attachmentMaxBytes);
+      const attached = await uploadEvidence(
+        client,
+        ticket.id,
+        file,
+        await limit,
+      ).catch((error: unknown) => {
+        // Our request is wrong, not the ticket gone: someone must fix the client (BR-14).
+        if (isCloseloopError(error) && error.code === "CLIENT_BUG_XSRF") {
+          logger.error("itsm.client_bug_xsrf", {
+            ticket: ticket.key,
+            code: error.code,
+          });
+        }
+        throw error;
+      });
+      logger.info("evidence.attached", {
+        ticket: ticket.key,
+        attachmentId: attached.id,
+        sha256: attached.sha256,
+      });
+      return attached;
+    });
+
   const create = createOnce({
     client,
     config,
@@ -84,6 +110,7 @@ export function createJiraAdapter(
     now,
     findByCorrelation,
     toRef: ref,
+    attach,
   });
 
   const getIssue = (
@@ -172,17 +199,19 @@ export function createJiraAdapter(
     }
   };
 
-  const addComment = (ticket: TicketRef, text: string): Promise<void> =>
-    queue.run(ticket.id, async () => {
-      const body = client.version === "3" ? toAdf(text) : toWiki(text);
-      await client.send({
-        method: "POST",
-        path: `issue/${ticket.id}/comment`,
-        data: { body },
-        idempotent: false,
-      });
-      logger.debug("ticket.note_added", { ticket: ticket.key });
+  const postComment = async (ticket: TicketRef, text: string) => {
+    const body = client.version === "3" ? toAdf(text) : toWiki(text);
+    await client.send({
+      method: "POST",
+      path: `issue/${ticket.id}/comment`,
+      data: { body },
+      idempotent: false,
     });
+    logger.debug("ticket.note_added", { ticket: ticket.key });
+  };
+
+  const addComment = (ticket: TicketRef, text: string): Promise<void> =>
+    queue.run(ticket.id, () => postComment(ticket, text));
 
   return {
     kind: "jira",
@@ -204,22 +233,7 @@ export function createJiraAdapter(
         startIssueWork(client, ticket.id, logger, snapshots.take(ticket.id)),
       ),
     addNote: addComment,
-    attach: (ticket, file) =>
-      queue.run(ticket.id, async () => {
-        limit ??= uploadLimit(client, config.attachmentMaxBytes);
-        const attached = await uploadEvidence(
-          client,
-          ticket.id,
-          file,
-          await limit,
-        );
-        logger.info("evidence.attached", {
-          ticket: ticket.key,
-          attachmentId: attached.id,
-          sha256: attached.sha256,
-        });
-        return attached;
-      }),
+    attach,
     // Jira has no review step: the note is a comment, and the comment's answer shows no status.
     finishWork: async (ticket, note) => {
       await addComment(ticket, note);
@@ -229,13 +243,23 @@ export function createJiraAdapter(
     readBack: (_ticket, attached) => readBackAttachment(client, attached),
     close: (ticket, outcome) =>
       queue.run(ticket.id, async () => {
-        await closeIssue(
-          client,
-          config,
-          ticket.id,
-          logger,
-          snapshots.take(ticket.id),
-        );
+        try {
+          await closeIssue(
+            client,
+            config,
+            ticket.id,
+            logger,
+            snapshots.take(ticket.id),
+          );
+        } catch (error) {
+          // The workflow offers no way to done: the evidence note still reaches the ticket,
+          // which a person then closes (BR-18).
+          const blocked =
+            isCloseloopError(error) && error.code === "NO_CLOSE_TRANSITION";
+          if (blocked && outcome.notes !== "")
+            await postComment(ticket, outcome.notes);
+          throw error;
+        }
         logger.info("ticket.closed", {
           ticket: ticket.key,
           successful: outcome.successful,

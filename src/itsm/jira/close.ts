@@ -1,3 +1,4 @@
+import { isCloseloopError } from "../../domain/errors.js";
 import type { Logger } from "../../logging/logger.js";
 import type { JiraClient } from "./client.js";
 import type { JiraInstanceConfig } from "./config.js";
@@ -36,7 +37,30 @@ export async function closeIssue(
   logger: Logger,
   seen?: JiraIssue,
 ): Promise<void> {
-  const issue = seen ?? (await issueWithTransitions(client, issueId));
+  if (seen === undefined) {
+    const issue = await issueWithTransitions(client, issueId);
+    return closeFrom(client, config, issue, logger);
+  }
+  try {
+    await closeFrom(client, config, seen, logger);
+  } catch (error) {
+    // The workflow changed since the read (a move to another project brings its own transition
+    // ids): Jira answers 400, and the transitions are read again once (reference/jira.md §9.4).
+    if (!isCloseloopError(error) || error.code !== "PAYLOAD_SCHEMA")
+      throw error;
+    logger.debug("ticket.transitions_stale", { issueId });
+    const issue = await issueWithTransitions(client, issueId);
+    await closeFrom(client, config, issue, logger);
+  }
+}
+
+async function closeFrom(
+  client: JiraClient,
+  config: JiraInstanceConfig,
+  issue: JiraIssue,
+  logger: Logger,
+): Promise<void> {
+  const issueId = issue.id;
   if (issue.fields.status?.statusCategory?.key === "done") return;
 
   const taken = new Set<string>();

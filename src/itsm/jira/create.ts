@@ -1,9 +1,10 @@
 import { isCloseloopError } from "../../domain/errors.js";
 import type { Logger } from "../../logging/logger.js";
-import type { TicketDraft, TicketRef } from "../types.js";
+import type { EvidenceFile, TicketDraft, TicketRef } from "../types.js";
 import type { JiraClient } from "./client.js";
 import type { JiraInstanceConfig } from "./config.js";
 import { buildCreateBody } from "./fields.js";
+import { fullTextFile } from "./full-text.js";
 import { createdIssueSchema } from "./schema.js";
 
 /** Failures after which the create may have happened on Jira's side (BR-22). */
@@ -21,6 +22,8 @@ export interface CreateDeps {
   now: () => Date;
   findByCorrelation: (correlationId: string) => Promise<TicketRef | null>;
   toRef: (issue: { id: string; key: string }) => TicketRef;
+  /** Uploads the full text a cut description points at (BR-11). */
+  attach: (ref: TicketRef, file: EvidenceFile) => Promise<unknown>;
 }
 
 /**
@@ -42,6 +45,21 @@ export function createOnce(
     }
   };
 
+  // The issue exists whatever happens here: a failed upload is reported, never a failed create.
+  const attachFullText = async (ref: TicketRef, draft: TicketDraft) => {
+    const file = fullTextFile(client.version, draft);
+    if (file === null) return;
+    try {
+      await deps.attach(ref, file);
+    } catch (error) {
+      logger.error("ticket.full_text_unattached", {
+        ticket: ref.key,
+        fileName: file.fileName,
+        code: isCloseloopError(error) ? error.code : "UNEXPECTED",
+      });
+    }
+  };
+
   const post = async (draft: TicketDraft): Promise<TicketRef> => {
     const body = buildCreateBody(config, client.version, draft);
     const created = await client.json(
@@ -54,6 +72,7 @@ export function createOnce(
       ticket: ref.key,
       ticketId: ref.id,
     });
+    await attachFullText(ref, draft);
     return ref;
   };
 

@@ -9,10 +9,10 @@ export const CLOSELOOP_LABEL = "closeloop";
 /** The issue property with closeloop's authoritative link (reference/jira.md §2.2). */
 export const LINK_PROPERTY = "closeloop.link";
 
-/** The unique, searchable label of one finding's issue: `closeloop-<id>`, no spaces. */
+/** The unique, searchable label of one finding's issue: `finding-<FP>`, no spaces (BR-22). */
 export function correlationLabel(correlationId: string): string {
   const safe = correlationId.replace(/[^A-Za-z0-9_.:-]/g, "-");
-  return safe.startsWith("closeloop-") ? safe : `closeloop-${safe}`;
+  return safe.startsWith("finding-") ? safe : `finding-${safe}`;
 }
 
 /** The evidence file BR-11's truncation marker points at. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ItsmError, isItsmError } from "../http/index.js";
 import type { AttachmentRef, EvidenceFile, TicketRef } from "../types.js";
 import type { SnContext } from "./changes.js";
-import { queryValue } from "./schema.js";
+import { RAW, queryValue } from "./schema.js";
 
 const metaSchema = z.object({
   sys_id: z.string(),
@@ -34,7 +34,9 @@ export async function attach(
     const response = await ctx.client.request({
       method: "POST",
       path: "/api/now/attachment/file",
+      // Every request says it wants raw values, the Attachment API's too (cases BR-07).
       params: {
+        sysparm_display_value: RAW.sysparm_display_value,
         table_name: "change_request",
         table_sys_id: ref.id,
         file_name: file.fileName,
@@ -106,6 +108,7 @@ async function listMeta(ctx: SnContext, ref: TicketRef): Promise<Meta[]> {
     method: "GET",
     path: "/api/now/attachment",
     params: {
+      sysparm_display_value: RAW.sysparm_display_value,
       sysparm_query: `table_name=change_request^table_sys_id=${queryValue(ref.id)}`,
       sysparm_limit: "1000",
     },
@@ -119,7 +122,7 @@ async function listMeta(ctx: SnContext, ref: TicketRef): Promise<Meta[]> {
 /** Releases without `hash` in the metadata: hash the bytes as downloaded. */
 async function downloadHash(ctx: SnContext, id: string): Promise<string> {
   const response = await ctx.client.downloadBytes(
-    `/api/now/attachment/${queryValue(id)}/file`,
+    `/api/now/attachment/${queryValue(id)}/file?sysparm_display_value=${RAW.sysparm_display_value}`,
   );
   return createHash("sha256").update(response).digest("hex");
 }

@@ -46,4 +46,4 @@ export const servicenowInstanceSchema = z
 
 export type ServiceNowInstanceConfig = z.infer<typeof servicenowInstanceSchema>;
 
-export const DEFAULT_CORRELATION_PREFIX = "closeloop-";
+export const DEFAULT_CORRELATION_PREFIX = "finding-";

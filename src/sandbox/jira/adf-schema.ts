@@ -203,12 +203,12 @@ function nodeProblem(
   if (node.marks !== undefined || node.text !== undefined)
     return `${at}: only text nodes carry text and marks`;
 
-  const rule = NODES[node.type]!;
+  const rule = NODES[node.type];
+  if (rule === undefined) return `${at}: unknown node ${node.type}`;
   if (node.attrs !== undefined && !isRecord(node.attrs))
     return `${at}.attrs: must be an object`;
-  const attrsProblem = (rule.attrs ?? none)(
-    node.attrs as Record<string, unknown>,
-  );
+  const attrs = isRecord(node.attrs) ? node.attrs : undefined;
+  const attrsProblem = (rule.attrs ?? none)(attrs);
   if (attrsProblem !== null) return `${at}: ${attrsProblem}`;
   if (rule.children === undefined) {
     return node.content === undefined ? null : `${at}.content: not allowed`;

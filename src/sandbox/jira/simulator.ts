@@ -51,8 +51,9 @@ export interface RecordedRequest {
 
 /**
  * A Jira Cloud (v3) and Data Center (v2) simulator for tests and `closeloop sandbox`: workflows,
- * JSM approvals, ADF validation, attachments behind the XSRF check, issue properties, token-paged
- * search, moves and deletes, in the error shapes of reference/jira.md.
+ * JSM approvals, ADF validation against its schema, attachments behind the XSRF check, issue
+ * properties, token-paged search (`startAt` on Data Center), moves with their webhook, deletes
+ * and an optional rate limit, in the error shapes of reference/jira.md.
  */
 export class JiraSimulator implements SandboxSystem {
   readonly name = "jira";

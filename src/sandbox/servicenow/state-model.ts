@@ -79,8 +79,16 @@ function moveChange(
     };
   }
 
+  const wasHeld = record.on_hold === "true";
   const updated = store.update("change_request", sysId, values, user);
-  if (changesState) enterState(store, updated, to, user, policy, round);
+  if (changesState) {
+    enterState(store, updated, to, user, policy, round);
+  } else if (wasHeld && updated.on_hold !== "true") {
+    // An approval that settled while the change was held moves it once the hold is lifted.
+    const next = nextOnRollup(updated.state ?? "", updated.approval ?? "");
+    if (next !== null)
+      moveChange(store, updated, { state: next }, user, policy);
+  }
   return { ok: true, record: updated };
 }
 

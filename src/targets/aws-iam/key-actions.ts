@@ -58,13 +58,16 @@ function alreadyRevoked(
   requestSummary: string,
   requestIds: string[],
 ): ActionResult {
+  const at = deps.now().toISOString();
   return target.finish({
     outcome: "already_done",
     resultCode: "ALREADY_REVOKED",
     requestSummary,
     responseIds: requestIds,
     detail: {
-      notFoundAt: deps.now().toISOString(),
+      // What the evidence says in words: nobody here deleted it, it was gone (BR-24).
+      note: `not found at ${at}`,
+      notFoundAt: at,
       userDeleted: state === "user-absent",
       userName: target.userName,
       accessKeyId: target.keyId,

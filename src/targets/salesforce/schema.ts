@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { secretRefSchema } from "../../config/secret-ref.js";
+import { pemPrivateKeyCheck } from "../../config/secret-checks.js";
+import {
+  checkedSecretRefSchema,
+  secretRefSchema,
+} from "../../config/secret-ref.js";
 
 const httpsOrLocal = z
   .url()
@@ -26,7 +30,7 @@ const jwtAuthSchema = z
     /** The connector's own user, pre-authorised on the app: the JWT's `sub`. */
     username: z.string().min(1),
     /** PEM private key, from a file or an environment variable; never inline. */
-    privateKey: secretRefSchema,
+    privateKey: checkedSecretRefSchema(pemPrivateKeyCheck),
     /** The JWT's `aud`: login.salesforce.com, test.salesforce.com or a site URL (§2.1). */
     audience: z.string().min(1).default("https://login.salesforce.com"),
   })

@@ -30,6 +30,8 @@ async function eventually<T>(
   throw new Error("condition never held");
 }
 
+const LEAKED = "ghp_NotARealTokenButLooksLikeOne000000000";
+
 function servicenowDelivery(sysId: string): string {
   const now = new Date().toISOString().replace("T", " ").slice(0, 19);
   return JSON.stringify({
@@ -42,7 +44,7 @@ function servicenowDelivery(sysId: string): string {
 }
 
 describe("closeloop run (daemon) with webhooks", () => {
-  it("mounts the configured receivers, refuses forged signatures and acts on a hint", async () => {
+  it("mounts the configured receivers, refuses forgeries, replays and non-JSON bodies, and acts on a hint", async () => {
     daemon = await startDaemonHarness({ webhooks: true });
     await daemon.ingestCertificateFinding();
     stop = new AbortController();
@@ -95,6 +97,42 @@ describe("closeloop run (daemon) with webhooks", () => {
     await eventually(() =>
       daemon!.runbook.jobs.length > 0 ? true : undefined,
     );
+    const snowSigned = {
+      "x-closeloop-signature": signSha256(
+        body,
+        new SecretValue(WEBHOOK_SECRET),
+      ),
+    };
+    const replayed = await post("/webhooks/servicenow/snow", {
+      ...snowSigned,
+      "x-closeloop-delivery": "a-new-id-on-the-same-body",
+    });
+    const plainText = await post("/webhooks/servicenow/snow", {
+      ...snowSigned,
+      "content-type": "text/plain",
+    });
+    const nonsense = JSON.stringify({
+      action: "created",
+      alert: {
+        number: -1,
+        secret_type: "",
+        secret: LEAKED,
+        created_at: "garbage",
+      },
+      repository: { full_name: "" },
+    });
+    const githubNonsense = await post(
+      "/webhooks/github",
+      {
+        "x-github-event": "secret_scanning_alert",
+        "x-hub-signature-256": signSha256(
+          nonsense,
+          new SecretValue(GITHUB_SECRET),
+        ),
+      },
+      nonsense,
+    );
+    const githubNonsenseText = await githubNonsense.text();
     const health = await fetch(`${started.http}/healthz`);
     stop.abort();
     const code = await running.done;
@@ -108,6 +146,13 @@ describe("closeloop run (daemon) with webhooks", () => {
     expect(wrongKind.status).toBe(404);
     expect(beforeHint).toBe(0);
     expect(accepted.status).toBe(202);
+    expect(replayed.status).toBe(200);
+    expect(await replayed.json()).toEqual({ ignored: "duplicate" });
+    expect(plainText.status).toBe(415);
+    expect(githubNonsense.status).toBe(400);
+    expect(githubNonsenseText).toContain("alert.number");
+    expect(githubNonsenseText).not.toContain(LEAKED);
+    expect(await daemon.status()).toHaveLength(1);
     expect(health.status).toBe(200);
     expect(code).toBe(0);
     expect(running.io.stdout() + running.io.stderr()).not.toContain(

@@ -85,7 +85,7 @@ describe("a finding that resolves to nothing, routed to a manual ticket", () => 
     expect(finding?.plan).toBeNull();
     expect(rows).toHaveLength(1);
     expect(ticket?.ref?.key).toBe(change.number);
-    expect(change.correlation_id).toBe(`closeloop-${fp.slice(0, 32)}-manual`);
+    expect(change.correlation_id).toBe(`finding-${fp.slice(0, 32)}-manual`);
     expect(change.short_description).toContain("manual remediation");
     expect(change.description).toContain(
       "closeloop could not tie this finding to a target",
@@ -134,7 +134,7 @@ describe("a finding that resolves to nothing, routed to a manual ticket", () => 
       expect.arrayContaining([
         "closeloop",
         "closeloop-manual",
-        `closeloop-${fp.slice(0, 32)}-manual`,
+        `finding-${fp.slice(0, 32)}-manual`,
       ]),
     );
     expect(JSON.stringify(issue)).toContain(REASON);
@@ -257,7 +257,7 @@ describe("a finding that resolves to nothing, routed to a manual ticket", () => 
     expect(finding?.cycle).toBe(2);
     expect(finding?.regressionOf).toEqual([manual!.ref]);
     expect(change?.ref?.id).not.toBe(manual!.ref!.id);
-    expect(change?.correlationId).toBe(`closeloop-${fp.slice(0, 32)}-c2`);
+    expect(change?.correlationId).toBe(`finding-${fp.slice(0, 32)}-c2`);
     expect(notes).toContain(
       "closeloop now ties this finding to target pg-test",
     );

@@ -18,7 +18,6 @@ import {
   servicenowInstanceSchema,
 } from "../../../src/itsm/servicenow/index.js";
 import type { ItsmAdapter } from "../../../src/itsm/types.js";
-import { silentLogger } from "../../../src/logging/logger.js";
 import {
   JiraSimulator,
   jiraHandlers,
@@ -35,6 +34,7 @@ import { ManualClock } from "../../helpers/fakes/clock.js";
 import { FakeRenderer } from "../../helpers/fakes/fake-renderer.js";
 import { FakeTarget } from "../../helpers/fakes/fake-target.js";
 import { resolveTo } from "../../helpers/fakes/findings.js";
+import { MemoryLogger } from "../../helpers/fakes/memory-logger.js";
 
 export const SNOW_URL = "https://dev00001.service-now.test";
 export const JIRA_URL = "https://acme.atlassian.net";
@@ -86,6 +86,8 @@ export class RealItsmHarness {
   readonly snow: ServiceNowSimulator;
   readonly jira = new JiraSimulator();
   readonly metrics = new Metrics();
+  /** Every line the engine and the adapters log, for tests that grep them. */
+  readonly logger = new MemoryLogger();
   readonly calls: CountedCall[] = [];
   readonly server: SetupServer;
   readonly store: SqliteStore;
@@ -118,7 +120,7 @@ export class RealItsmHarness {
       custody: createCustody({ current: randomBytes(32).toString("base64") }),
       evidence: EvidenceSigner.loadOrCreate(this.dir),
       clock: this.clock.now,
-      logger: silentLogger,
+      logger: this.logger,
       policy: { ticketLostPolicy: "flag" },
       metrics: this.metrics,
       ...overrides,
@@ -136,7 +138,7 @@ export class RealItsmHarness {
       attachmentPollMs: 10,
     });
     const adapter = createServiceNowAdapter(config, {
-      logger: silentLogger,
+      logger: this.logger,
       env: { PW: DEFAULT_SANDBOX_PASSWORD },
       sleep: noSleep,
       metrics: this.metrics,
@@ -162,7 +164,7 @@ export class RealItsmHarness {
       ratePerSecond: 1000,
     });
     const adapter = createJiraAdapter(config, {
-      logger: silentLogger,
+      logger: this.logger,
       env: { JT: "test-token-value" },
       sleep: noSleep,
       metrics: this.metrics,

@@ -111,7 +111,7 @@ describe("Jira adapter against a Data Center simulator (REST v2)", () => {
     const { ids } = await adapter.listChangedSince(
       new Date(Date.now() - 60_000).toISOString(),
     );
-    const found = await adapter.findByCorrelation("closeloop-D3");
+    const found = await adapter.findByCorrelation("finding-D3");
 
     const searches = sim.requests
       .slice(before)
@@ -123,7 +123,7 @@ describe("Jira adapter against a Data Center simulator (REST v2)", () => {
       searches.slice(0, 3).map((u) => u.searchParams.get("startAt")),
     ).toEqual(["0", "2", "4"]);
     expect(found?.key).toMatch(/^SEC-\d+$/);
-    expect(sim.issues.get(found!.id)?.fields.labels).toContain("closeloop-D3");
+    expect(sim.issues.get(found!.id)?.fields.labels).toContain("finding-D3");
   });
 
   it("answers REST v3 and the Cloud search with 404 on Data Center", async () => {

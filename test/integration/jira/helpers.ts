@@ -128,7 +128,7 @@ export function makeDraft(
   });
   return {
     findingFingerprint: `fp-${id}`,
-    correlationId: `closeloop-${id}`,
+    correlationId: `finding-${id}`,
     fields: {
       summary: "Leaked PostgreSQL password for app_reporting",
       description: "Found by gitleaks.",

@@ -36,7 +36,7 @@ describe("Jira adapter against the simulator", () => {
       key: "SEC-1",
     });
     expect(issue.fields.labels).toEqual(
-      expect.arrayContaining(["closeloop", "closeloop-F1"]),
+      expect.arrayContaining(["closeloop", "finding-F1"]),
     );
     expect(issue.properties.get("closeloop.link")).toMatchObject({
       finding: "fp-F1",
@@ -163,7 +163,7 @@ describe("Jira adapter against the simulator", () => {
 
     expect(status.key).toMatch(/^OPS-\d+$/);
     expect(sim.findIssue(status.key)?.id).toBe(ref.id);
-    expect(await adapter.findByCorrelation("closeloop-F3")).toMatchObject({
+    expect(await adapter.findByCorrelation("finding-F3")).toMatchObject({
       id: ref.id,
       key: status.key,
     });
@@ -214,6 +214,27 @@ describe("Jira adapter against the simulator", () => {
       rawState: "10001",
       key: moved.key,
     });
+  });
+
+  it("reads the transitions again when a move made the ones it just read stale (BR-16)", async () => {
+    const { adapter } = makeAdapter();
+    const ref = await adapter.create(makeDraft("F10"));
+    expect(await approveThroughForm(ref.id, "cab.alice")).toBe(303);
+    await adapter.readApproval(ref);
+    await adapter.startWork(ref);
+    await adapter.readStatus(ref);
+    const before = sim.requests.length;
+
+    sim.moveIssue(ref.id, "OPS");
+    await adapter.close(ref, { successful: true, notes: "done" });
+
+    const transitions = sim.requests
+      .slice(before)
+      .filter((r) => r.method === "POST")
+      .map((r) => (r.json as { transition: { id: string } }).transition.id);
+    // "31" was the hop workflow's; the move brought the new project's "21".
+    expect(transitions).toEqual(["31", "21"]);
+    expect((await adapter.readStatus(ref)).lifecycle).toBe("closed");
   });
 
   it("reports a deleted issue as deleted once the login is proven to work", async () => {

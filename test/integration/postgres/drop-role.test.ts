@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
+import pg from "pg";
+import { describe, expect, it, vi } from "vitest";
+import { makePlan } from "../../../src/domain/plan.js";
+import { buildEvidence } from "../../../src/evidence/document.js";
+import { EvidenceSigner } from "../../../src/evidence/signer.js";
 import { POSTGRES_ACTIONS } from "../../../src/targets/postgres/index.js";
+import type { ActionResult } from "../../../src/targets/types.js";
 import {
   createLeakyRole,
   useEmbeddedPostgres,
@@ -57,6 +62,107 @@ describe("postgres target: BR-28, dropping a role that owns objects", () => {
     );
     expect(owner.rows).toEqual([{ tableowner: "svc_leaky" }]);
     expect(proof.answer).toBe("invalid");
+  });
+
+  it("keeps every DETAIL line in the evidence, never runs DROP OWNED, and closes as revoked (login disabled)", async () => {
+    const { server } = pgServer;
+    await createLeakyRole(server, {
+      role: "svc_deps",
+      password: "leaked-deps",
+      database: "app",
+      table: "audit_deps",
+    });
+    await asAdmin(server, async (client) => {
+      await client.query("CREATE VIEW public.stats_deps AS SELECT 1 AS one");
+      await client.query("GRANT SELECT ON public.stats_deps TO svc_deps");
+    });
+    const h = harness(server, "svc_deps", "leaked-deps", { dropRole: true });
+    const sent: string[] = [];
+    const original = pg.Client.prototype.query;
+    const query = vi
+      .spyOn(pg.Client.prototype, "query")
+      .mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+        const [text] = args;
+        if (typeof text === "string") sent.push(text);
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } as unknown as pg.Client["query"]);
+
+    const results: ActionResult[] = [];
+    try {
+      for (const action of h.plan.actions)
+        results.push(await h.target.execute(action, h.ctx));
+    } finally {
+      query.mockRestore();
+    }
+    const proof = await h.target.verify(h.plan, h.ctx);
+
+    const dropped = results.find(
+      (r) => r.resultCode === "ROLE_DISABLED_NOT_DROPPED",
+    );
+    // Every DETAIL line of the 2BP01, database and schema grants and owned objects alike.
+    expect(dropped?.detail["dependents"]).toEqual(
+      expect.arrayContaining([
+        "privileges for database app",
+        "privileges for schema public",
+        "privileges for view stats_deps",
+        "owner of table audit_deps",
+        "owner of sequence audit_deps_id_seq",
+      ]),
+    );
+    expect(dropped?.detail["dependents"]).toHaveLength(5);
+    expect(sent.some((text) => /DROP ROLE/i.test(text))).toBe(true);
+    expect(
+      sent.filter((text) => /DROP\s+OWNED|REASSIGN\s+OWNED/i.test(text)),
+    ).toEqual([]);
+    expect(proof.answer).toBe("invalid");
+
+    const ref = {
+      itsm: "jira" as const,
+      instance: "jira",
+      id: "1",
+      key: "SEC-1",
+    };
+    const built = buildEvidence(
+      {
+        finding: h.ctx.finding,
+        cycle: 1,
+        identity: h.identity,
+        plan: makePlan({
+          findingFingerprint: h.ctx.finding.fingerprint,
+          targetId: "pg-test",
+          targetKind: "postgres",
+          principal: "svc_deps",
+          actions: h.plan.actions,
+        }),
+        approval: {
+          status: "approved",
+          ticketState: "Approved",
+          inImplementation: true,
+          readyForWork: true,
+          onHold: false,
+          approvers: [{ userId: "u1", state: "approved", recordId: "r1" }],
+          window: {},
+          planHash: h.plan.hash,
+          readAt: "2026-05-04T09:00:00.000Z",
+        },
+        approvalTicket: ref,
+        tickets: [ref],
+        regressionOf: [],
+        actions: results,
+        probes: [proof],
+        createdAt: "2026-05-04T09:00:00.000Z",
+      },
+      null,
+      EvidenceSigner.generate(),
+    );
+    const doc = JSON.parse(built.bytes.toString("utf8")) as {
+      actions: ActionResult[];
+    };
+    expect(
+      doc.actions.find((a) => a.resultCode === "ROLE_DISABLED_NOT_DROPPED")
+        ?.detail["dependents"],
+    ).toHaveLength(5);
+    expect(built.summary).toContain("revoked (login disabled)");
   });
 
   it("drops a role that owns nothing, and a repeat finds it absent", async () => {

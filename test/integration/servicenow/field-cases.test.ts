@@ -43,7 +43,7 @@ describe("field cases", () => {
       h.sim.store.insert(
         "change_request",
         {
-          correlation_id: `closeloop-fp-${i}`,
+          correlation_id: `finding-fp-${i}`,
           state: "-5",
           short_description: `bulk ${i}`,
         },
@@ -52,11 +52,23 @@ describe("field cases", () => {
     }
 
     const scan = await h.adapter.listChangedSince(null);
+    const beforeLookup = h.sim.requests.length;
     // The lookup the engine makes before every create (the adapter's create does not repeat it).
     const found = await h.adapter.findByCorrelation(
       draftFor("fp-10002").correlationId,
     );
 
+    const lookup = h.sim.requests.slice(beforeLookup);
+    const query = new URLSearchParams(lookup[0]?.search);
+    expect(lookup).toHaveLength(1);
+    expect(lookup[0]).toMatchObject({
+      method: "GET",
+      path: "/api/now/table/change_request",
+    });
+    expect(query.get("sysparm_query")).toBe(
+      "correlation_id=finding-fp-10002^ORDERBYsys_created_on",
+    );
+    expect(query.get("sysparm_offset")).toBeNull();
     expect(new Set(scan.ids).size).toBe(10_003);
     expect(found?.id).toBe(h.sim.store.rows("change_request").at(-1)?.sys_id);
     expect(h.sim.requests.filter((r) => r.method === "POST")).toHaveLength(0);
@@ -68,7 +80,7 @@ describe("field cases", () => {
     for (let i = 0; i < 2_500; i += 1) {
       h.sim.store.insert(
         "change_request",
-        { correlation_id: `closeloop-p${i}` },
+        { correlation_id: `finding-p${i}` },
         "admin",
       );
     }
@@ -81,6 +93,8 @@ describe("field cases", () => {
     const run = h.adapter.listChangedSince(null);
 
     await expect(run).rejects.toMatchObject({ code: "SERVER_ERROR" });
+    expect(h.sim.requests.filter((r) => r.method === "POST")).toHaveLength(0);
+    expect(h.sim.store.rows("change_request")).toHaveLength(2_500);
   });
 
   it("honours Retry-After as a minimum and gives up with RATE_LIMITED (BR-20)", async () => {

@@ -85,7 +85,7 @@ export function draftFor(fingerprint: string): TicketDraft {
   });
   return {
     findingFingerprint: fingerprint,
-    correlationId: `closeloop-${fingerprint}`,
+    correlationId: `finding-${fingerprint}`,
     fields: {
       short_description: "Revoke leaked PostgreSQL password for app_reporting",
       description: "secretlint found a password in examples/app/.env",

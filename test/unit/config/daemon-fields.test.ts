@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import { InputError } from "../../../src/domain/errors.js";
 
-const ENV = { KEY: "k", SNOW: "s", HOOK: "h", GH: "g", PG: "p" };
+/** A valid custody key: 32 bytes in base64. */
+const CUSTODY_KEY = Buffer.alloc(32, 1).toString("base64");
+
+const ENV = {
+  KEY: CUSTODY_KEY,
+  SNOW: "s",
+  HOOK: "itsm-webhook-secret-0123",
+  GH: "github-webhook-secret-0123",
+  PG: "p",
+};
 
 const BASE = `
 custody: { key: { env: KEY } }

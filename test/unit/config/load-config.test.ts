@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,12 +8,17 @@ import { loadConfig, parseConfig } from "../../../src/config/load.js";
 import { resolveConfigSecrets } from "../../../src/config/secrets.js";
 import { InputError } from "../../../src/domain/errors.js";
 
+/** A valid custody key: 32 bytes in base64. */
+const CUSTODY_KEY = Buffer.alloc(32, 1).toString("base64");
+
 const EXAMPLE = resolve("config/example.yaml");
 const ENV = {
-  CLOSELOOP_CUSTODY_KEY: "custody-key-0123456789abcdef",
+  CLOSELOOP_CUSTODY_KEY: CUSTODY_KEY,
   SNOW_PASSWORD: "snow-pass-xyz",
   PG_PROD_ADMIN_PASSWORD: "pg-admin-pass-xyz",
-  SF_PROD_JWT_KEY: "sf-jwt-key-placeholder",
+  SF_PROD_JWT_KEY: generateKeyPairSync("ec", { namedCurve: "P-256" })
+    .privateKey.export({ type: "pkcs8", format: "pem" })
+    .toString(),
 };
 
 const MINIMAL = `
@@ -84,7 +90,7 @@ routing: { default: [snow] }
 `;
 
     const problems = problemsOf(() =>
-      parseConfig(yaml, "bad.yaml", { KEY: "k", SNOW: "s" }),
+      parseConfig(yaml, "bad.yaml", { KEY: CUSTODY_KEY, SNOW: "s" }),
     );
 
     expect(problems).toEqual(
@@ -108,7 +114,7 @@ routing: { default: [snow] }
     let message = "";
     const problems = problemsOf(() => {
       try {
-        parseConfig(yaml, "inline.yaml", { KEY: "k" });
+        parseConfig(yaml, "inline.yaml", { KEY: CUSTODY_KEY });
       } catch (error) {
         message = (error as Error).message;
         throw error;
@@ -149,12 +155,12 @@ routing: { default: [snow] }
     const config = parseConfig(
       yaml,
       "file.yaml",
-      { KEY: "k" },
+      { KEY: CUSTODY_KEY },
       { baseDir: dir },
     );
-    const { values } = resolveConfigSecrets(config, { KEY: "k" });
+    const { values } = resolveConfigSecrets(config, { KEY: CUSTODY_KEY });
 
-    expect(values.map((v) => v.reveal())).toEqual(["k", "from-a-file"]);
+    expect(values.map((v) => v.reveal())).toEqual([CUSTODY_KEY, "from-a-file"]);
   });
 
   it("refuses routing to an ITSM instance that is not configured, and duplicate ids", () => {
@@ -167,7 +173,7 @@ routing:
 `;
 
     const problems = problemsOf(() =>
-      parseConfig(yaml, "r.yaml", { KEY: "k", SNOW: "s" }),
+      parseConfig(yaml, "r.yaml", { KEY: CUSTODY_KEY, SNOW: "s" }),
     );
 
     expect(problems).toEqual(
@@ -184,7 +190,7 @@ routing:
   it("refuses unknown top-level keys and YAML that does not parse", () => {
     const typo = problemsOf(() =>
       parseConfig(`${MINIMAL}\nmapingsDir: ./m\n`, "t.yaml", {
-        KEY: "k",
+        KEY: CUSTODY_KEY,
         SNOW: "s",
       }),
     );

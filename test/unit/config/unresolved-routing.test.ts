@@ -8,6 +8,9 @@ import { routingConfigSchema } from "../../../src/config/schema.js";
 import type { Finding } from "../../../src/domain/finding.js";
 import { InputError } from "../../../src/domain/errors.js";
 
+/** A valid custody key: 32 bytes in base64. */
+const CUSTODY_KEY = Buffer.alloc(32, 1).toString("base64");
+
 const finding = (detector: string, kind: Finding["kind"] = "secret") =>
   ({
     fingerprint: "fp",
@@ -103,7 +106,7 @@ describe("routing.unresolved", () => {
     const yaml = `${CONFIG}routing: { default: [snow], unresolved: { itsm: [nope] } }\n`;
     let problems: { path: string; message: string }[] = [];
     try {
-      parseConfig(yaml, "u.yaml", { KEY: "k", SNOW: "s", JT: "t" });
+      parseConfig(yaml, "u.yaml", { KEY: CUSTODY_KEY, SNOW: "s", JT: "t" });
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
       problems = (error as InputError).details["problems"] as never;
@@ -125,7 +128,7 @@ describe("routing.unresolved", () => {
   unresolved: { rules: [{ when: { kind: secret }, itsm: [jira] }] }
 `;
     const config = parseConfig(yaml, "u.yaml", {
-      KEY: "k",
+      KEY: CUSTODY_KEY,
       SNOW: "s",
       JT: "t",
     });

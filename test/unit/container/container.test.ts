@@ -123,3 +123,21 @@ describe("createContainer under vitest", () => {
     expect(summary).toMatchObject({ added: 0 });
   });
 });
+
+describe("the container's custody", () => {
+  it("names the config path and the variable when the key it reads is invalid", () => {
+    const config = testConfig();
+    const env = { ...ENV, CUSTODY_KEY: "abc" };
+    const c = createContainer(config, {
+      env,
+      logger: createMemoryLogger(),
+      parent: rootContainer.createChildContainer(),
+    });
+
+    const custody = (): unknown => resolve(c, TOKENS.custody);
+
+    expect(custody).toThrow(
+      "custody.key: environment variable CUSTODY_KEY: the custody key must be 32 bytes",
+    );
+  });
+});

@@ -56,6 +56,7 @@ function setup(
     const raw = Buffer.from(JSON.stringify(payload));
     const req = new IncomingMessage(new Socket());
     req.headers = {
+      "content-type": "application/json",
       "x-hub-signature-256": signSha256(raw, options.secret ?? HOOK_SECRET),
       "x-github-delivery": delivery,
       "x-github-event": options.event ?? "secret_scanning_alert",

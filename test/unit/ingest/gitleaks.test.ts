@@ -59,6 +59,7 @@ describe("gitleaks JSON", () => {
       hints: { awsAccessKeyId: "AKIAIOSFODNN7EXAMPLE" },
     });
     expect(a.tags).toEqual(["key", "AWS"]);
+    expect(b.tags).toEqual([]);
     expect(b.detector).toBe("aws-access-key");
   });
 

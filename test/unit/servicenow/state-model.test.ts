@@ -216,6 +216,19 @@ describe("the sandbox's normal-change model", () => {
     expect(released).toEqual({ status: 200, state: "-1" });
   });
 
+  it("moves a change the CAB approved while it was held once the hold is lifted", async () => {
+    const { sim, id } = await created();
+    await patch(sim, id, { state: "-4" });
+    await patch(sim, id, { on_hold: "true", on_hold_reason: "change freeze" });
+
+    sim.decide(id, "cab.alice", "approved", "");
+    const held = { ...change(sim, id) };
+    const lifted = await patch(sim, id, { on_hold: "false" });
+
+    expect(held).toMatchObject({ state: "-3", approval: "approved" });
+    expect(lifted).toEqual({ status: 200, state: "-2" });
+  });
+
   it("refuses to put a New change on hold", async () => {
     const { sim, id } = await created();
 

@@ -18,7 +18,7 @@ const NOW = Date.parse("2026-10-21T07:28:00Z");
 
 function request(headers: Record<string, string>): IncomingMessage {
   const req = new IncomingMessage(new Socket());
-  req.headers = headers;
+  req.headers = { "content-type": "application/json", ...headers };
   return req;
 }
 
@@ -43,7 +43,13 @@ function jiraSetup() {
     };
     return receive(request(headers), raw);
   };
-  return { hints, logs, send, receive };
+  /** A signed delivery with only the headers given: no identifier unless named. */
+  const sendRaw = (raw: Buffer, headers: Record<string, string> = {}) =>
+    receive(
+      request({ "x-hub-signature": signSha256(raw, secret), ...headers }),
+      raw,
+    );
+  return { hints, logs, send, sendRaw, receive };
 }
 
 const moved = (timestamp: number, accountId = "712020:cab-alice") => ({
@@ -116,6 +122,56 @@ describe("Jira webhook receiver", () => {
     expect(hints).toHaveLength(1);
   });
 
+  it("drops a replayed signed body that has no delivery identifier or a new one", async () => {
+    const { hints, logs, sendRaw } = jiraSetup();
+    const raw = Buffer.from(JSON.stringify(moved(NOW - 1000)));
+
+    const first = await sendRaw(raw);
+    const bare = await sendRaw(raw);
+    const renamed = await sendRaw(raw, {
+      "x-atlassian-webhook-identifier": "made-up-id",
+    });
+
+    expect(first.status).toBe(202);
+    expect([bare.status, renamed.status]).toEqual([200, 200]);
+    expect(bare.body).toEqual({ ignored: "duplicate" });
+    expect(renamed.body).toEqual({ ignored: "duplicate" });
+    expect(hints).toHaveLength(1);
+    expect(
+      logs.filter((l) => l.event === "webhook.ignored" && l.level === "info"),
+    ).toHaveLength(2);
+  });
+
+  it("takes another event with the same timestamp for the issue as old", async () => {
+    const { hints, send } = jiraSetup();
+    const comment = {
+      ...moved(NOW - 1000),
+      webhookEvent: "comment_updated",
+    };
+
+    await send(moved(NOW - 1000), "d-a");
+    const same = await send(comment, "d-b");
+
+    expect(same.body).toEqual({ ignored: "out_of_order" });
+    expect(hints).toHaveLength(1);
+  });
+
+  it("answers 415 to a signed body that is not sent as JSON", async () => {
+    const { hints, receive } = jiraSetup();
+    const raw = Buffer.from(JSON.stringify(moved(NOW)));
+
+    const result = await receive(
+      request({
+        "content-type": "text/plain",
+        "x-hub-signature": signSha256(raw, secret),
+      }),
+      raw,
+    );
+
+    expect(result.status).toBe(415);
+    expect(hints).toEqual([]);
+  });
+
   it("ignores the echo of closeloop's own change", async () => {
     const { hints, send } = jiraSetup();
 
@@ -146,16 +202,39 @@ describe("ServiceNow webhook receiver", () => {
   const sysId = "a".repeat(32);
   const setup = () => {
     const hints: WebhookHint[] = [];
+    let failing = false;
     const receive = createServiceNowWebhookReceiver({
       instance: "snow-prod",
       secret,
       ownUserId: () => Promise.resolve("b".repeat(32)),
       onHint: (hint) => {
+        if (failing) throw new Error("engine busy");
         hints.push(hint);
       },
       logger: recordingLogger([]),
       now: () => NOW,
     });
+    const failNext = (value: boolean) => {
+      failing = value;
+    };
+    const body = (modCount: number, updatedOn = "2026-10-21 07:27:30") =>
+      Buffer.from(
+        JSON.stringify({
+          table: "change_request",
+          sys_id: sysId,
+          sys_mod_count: modCount,
+          sys_updated_on: updatedOn,
+          updated_by_id: "c".repeat(32),
+        }),
+      );
+    const post = (raw: Buffer, headers: Record<string, string> = {}) =>
+      receive(
+        request({
+          "x-closeloop-signature": signSha256(raw, secret),
+          ...headers,
+        }),
+        raw,
+      );
     const send = (modCount: number, updatedBy: string, signWith = secret) => {
       const raw = Buffer.from(
         JSON.stringify({
@@ -185,7 +264,7 @@ describe("ServiceNow webhook receiver", () => {
       );
       return receive(request({ "x-closeloop-signature": signature(raw) }), raw);
     };
-    return { hints, send, sendSigned };
+    return { hints, send, sendSigned, body, post, failNext };
   };
   const macOf = (raw: Buffer, key = secret) =>
     createHmac("sha256", key.reveal()).update(raw).digest();
@@ -257,6 +336,55 @@ describe("ServiceNow webhook receiver", () => {
     expect(hints).toEqual([
       { itsm: "servicenow", instance: "snow-prod", ticketId: sysId },
     ]);
+  });
+
+  it("drops the same signed body sent again with a new X-Closeloop-Delivery", async () => {
+    const { hints, body, post } = setup();
+
+    const first = await post(body(7), { "x-closeloop-delivery": "one" });
+    const replay = await post(body(7), { "x-closeloop-delivery": "two" });
+
+    expect(first.status).toBe(202);
+    expect(replay).toEqual({ status: 200, body: { ignored: "duplicate" } });
+    expect(hints).toHaveLength(1);
+  });
+
+  it("takes a sys_mod_count equal to the last one handled as old", async () => {
+    const { hints, body, post } = setup();
+
+    await post(body(7), { "x-closeloop-delivery": "first" });
+    const equal = await post(body(7, "2026-10-21 07:27:45"), {
+      "x-closeloop-delivery": "second",
+    });
+
+    expect(equal.body).toEqual({ ignored: "out_of_order" });
+    expect(hints).toHaveLength(1);
+  });
+
+  it("takes the retry of a delivery whose hint failed", async () => {
+    const { hints, body, post, failNext } = setup();
+
+    failNext(true);
+    const failed = await post(body(8));
+    failNext(false);
+    const retried = await post(body(8));
+
+    expect([failed.status, retried.status]).toEqual([500, 202]);
+    expect(hints).toHaveLength(1);
+  });
+
+  it("accepts JSON with a charset and answers 415 to any other type", async () => {
+    const { hints, body, post } = setup();
+
+    const charset = await post(body(1), {
+      "content-type": "application/json; charset=UTF-8",
+    });
+    const form = await post(body(2), {
+      "content-type": "application/x-www-form-urlencoded",
+    });
+
+    expect([charset.status, form.status]).toEqual([202, 415]);
+    expect(hints).toHaveLength(1);
   });
 
   it("rejects a body signed with another secret and ignores its own echo", async () => {

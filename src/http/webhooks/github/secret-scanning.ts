@@ -4,9 +4,9 @@ import type { SecretValue } from "../../../domain/secret.js";
 import { parseGithubAlert } from "../../../ingest/formats/github-secret-scanning.js";
 import type { IngestRecord } from "../../../ingest/types.js";
 import type { Logger } from "../../../logging/logger.js";
-import { ReplayGuard } from "../replay-guard.js";
+import { bodyKey, ReplayGuard } from "../replay-guard.js";
 import { verifySha256Signature } from "../signature.js";
-import { header } from "../types.js";
+import { header, isJsonRequest } from "../types.js";
 import type { WebhookHandler, WebhookResult } from "../types.js";
 
 export interface AlertRef {
@@ -30,23 +30,54 @@ export interface GithubAlertWebhookOptions {
   now?: () => Date;
 }
 
+const isoDate = z.iso.datetime({ offset: true });
+
 // [OW] payload-schemas secret_scanning_alert/*: the alert is thin; the repository sits beside it.
+// Strict where a wrong value would become a wrong finding; other fields pass as GitHub sends them.
 const payloadSchema = z.object({
-  action: z.string(),
+  action: z.enum([
+    "created",
+    "reopened",
+    "resolved",
+    "revoked",
+    "validated",
+    "assigned",
+    "unassigned",
+    "publicly_leaked",
+  ]),
   alert: z
-    .object({ number: z.number().int(), secret_type: z.string() })
+    .object({
+      number: z.number().int().positive(),
+      secret_type: z.string().min(1),
+      created_at: isoDate.optional(),
+      updated_at: isoDate.nullish(),
+      resolved_at: isoDate.nullish(),
+      resolution: z.string().min(1).nullish(),
+      secret: z.string().min(1).optional(),
+    })
     .loose(),
-  repository: z.object({ full_name: z.string() }).loose(),
+  repository: z
+    .object({ full_name: z.string().regex(/^[\w.-]+\/[\w.-]+$/) })
+    .loose(),
 });
+
+/** The paths of the fields that failed, never their values (an alert may carry the secret). */
+function failedPaths(error: z.ZodError): string[] {
+  const paths = error.issues.map((issue) =>
+    issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
+  );
+  return [...new Set(paths)];
+}
 
 /** Actions whose name is the new state; any other action needs the alert read again. */
 const STATEFUL = new Set(["created", "reopened", "resolved", "revoked"]);
 
 /**
- * The `secret_scanning_alert` webhook: `X-Hub-Signature-256` checked on the raw bytes first
- * (docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries), duplicates dropped by
- * `X-GitHub-Delivery`, and the alert handed on as a record: created/reopened open it, resolved and
- * revoked resolve it. The payload is a hint; with `fetchAlert` the alert itself is re-read.
+ * The `secret_scanning_alert` webhook: JSON only, `X-Hub-Signature-256` checked on the raw bytes
+ * first (docs.github.com/webhooks/using-webhooks/validating-webhook-deliveries), duplicates dropped
+ * by `X-GitHub-Delivery` and by the hash of the signed body (the header is not signed, so a replay
+ * may come with a new one), and the alert handed on as a record: created/reopened open it,
+ * resolved and revoked resolve it. The payload is a hint; with `fetchAlert` the alert is re-read.
  */
 export function createGithubAlertWebhookReceiver(
   options: GithubAlertWebhookOptions,
@@ -60,12 +91,14 @@ export function createGithubAlertWebhookReceiver(
     return { status, body: { error: reason } };
   };
   const ignored = (reason: string, deliveryId?: string): WebhookResult => {
-    logger.debug("webhook.ignored", { source, reason, deliveryId });
+    const level = reason === "duplicate" ? "info" : "debug";
+    logger[level]("webhook.ignored", { source, reason, deliveryId });
     return { status: 200, body: { ignored: reason } };
   };
 
   return async (req, rawBody) => {
     const deliveryId = header(req, "x-github-delivery");
+    if (!isJsonRequest(req)) return rejected(415, "content_type", deliveryId);
     const signature = header(req, "x-hub-signature-256");
     if (!verifySha256Signature(signature, rawBody, options.secret))
       return rejected(401, "signature", deliveryId);
@@ -81,7 +114,16 @@ export function createGithubAlertWebhookReceiver(
       return rejected(400, "payload", deliveryId);
     }
     const parsed = payloadSchema.safeParse(body);
-    if (!parsed.success) return rejected(400, "payload", deliveryId);
+    if (!parsed.success) {
+      const fields = failedPaths(parsed.error);
+      logger.warn("webhook.rejected", {
+        source,
+        reason: "payload",
+        deliveryId,
+        fields,
+      });
+      return { status: 400, body: { error: "payload", fields } };
+    }
     const { action } = parsed.data;
     const ref = {
       repository: parsed.data.repository.full_name,
@@ -89,8 +131,9 @@ export function createGithubAlertWebhookReceiver(
     };
     if (!STATEFUL.has(action) && options.fetchAlert === undefined)
       return ignored("action", deliveryId);
-    if (deliveryId !== undefined && guard.isDuplicate(deliveryId))
-      return ignored("duplicate", deliveryId);
+    const keys = [bodyKey(rawBody)];
+    if (deliveryId !== undefined) keys.push(`delivery:${deliveryId}`);
+    if (guard.isDuplicate(...keys)) return ignored("duplicate", deliveryId);
 
     const fields = { source, deliveryId, action, ...ref };
     try {
@@ -105,7 +148,7 @@ export function createGithubAlertWebhookReceiver(
       return { status: 202, body: { accepted: true } };
     } catch (error) {
       // Let a redelivery through: this one did not reach closeloop.
-      if (deliveryId !== undefined) guard.forget(deliveryId);
+      guard.forget(...keys);
       logger.error("webhook.findings_failed", {
         ...fields,
         error: isCloseloopError(error) ? error.code : "UNEXPECTED",
