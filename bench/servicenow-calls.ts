@@ -3,19 +3,28 @@ import { ServiceNowSimulator } from "../src/sandbox/servicenow/index.js";
 import { benchCalls } from "./itsm-calls-common.js";
 import type { ItsmCallsRow, SeenRequest } from "./itsm-calls-common.js";
 
+/** How the simulator's virus scan keeps an upload `pending` (reference §5: pending right after). */
+export interface ScanModel {
+  /** The scan lasts this long after the upload, by the simulator's clock. */
+  scanMs?: number;
+  /** Or: this many metadata reads answer `pending`, however long they take. */
+  pendingReads?: number;
+}
+
 /**
  * ServiceNow requests per finding, detection to closure, against the ServiceNow simulator. The
- * simulator's virus scan keeps an attachment `pending` for `scanReads` metadata reads after the
- * upload (its default is one); each such read costs the read-back one more list.
+ * adapter waits `attachmentPollMs` after an upload that answered `pending` before it reads back;
+ * each read that still sees `pending` costs one more list.
  */
 export async function benchServiceNowCalls(
   findings: number,
-  scanReads = 1,
+  scan: ScanModel = { scanMs: 50 },
 ): Promise<ItsmCallsRow[]> {
   const password = randomBytes(12).toString("base64url");
   const simulator = new ServiceNowSimulator({
     password,
-    attachmentReadyAfterReads: scanReads,
+    attachmentReadyAfterReads: scan.pendingReads ?? 0,
+    attachmentScanMs: scan.scanMs ?? 0,
   });
   return benchCalls(
     {
@@ -31,7 +40,7 @@ export async function benchServiceNowCalls(
     auth: { type: basic, user: closeloop.integration, password: { env: BENCH_SNOW_PASSWORD } }
     integrationUser: closeloop.integration
     ratePerSecond: 1000
-    attachmentPollMs: 5`,
+    attachmentPollMs: 100`,
       env: { BENCH_SNOW_PASSWORD: password },
       approveAll: () => {
         for (const change of simulator.store.rows("change_request")) {
