@@ -29,7 +29,10 @@ export function registerEvidenceCommand(
     .command("export")
     .description("write the evidence of a period as one .tar.gz with an index")
     .option("--from <iso>", "earliest evidence time (ISO-8601)")
-    .option("--to <iso>", "latest evidence time (ISO-8601)")
+    .option(
+      "--to <iso>",
+      "latest evidence time (ISO-8601; a date alone: to its end)",
+    )
     .option("--out <file>", "the archive to write", "closeloop-evidence.tar.gz")
     .option("--config <file>", "configuration file")
     .action(async (options: ExportOptions) => {
@@ -39,7 +42,7 @@ export function registerEvidenceCommand(
           : { from: isoOption("--from", options.from) }),
         ...(options.to === undefined
           ? {}
-          : { to: isoOption("--to", options.to) }),
+          : { to: endOfDay(options.to, isoOption("--to", options.to)) }),
       };
       checkRange(range, options);
       const outOption = options.out ?? "closeloop-evidence.tar.gz";
@@ -106,7 +109,7 @@ export function registerEvidenceCommand(
 const ISO_DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function isoOption(name: string, value: string): string {
+export function isoOption(name: string, value: string): string {
   const time = Date.parse(value);
   const parts = ISO_DATE.exec(value);
   if (Number.isNaN(time) || parts === null || !isCalendarDate(parts)) {
@@ -117,6 +120,12 @@ function isoOption(name: string, value: string): string {
     );
   }
   return new Date(time).toISOString();
+}
+
+/** `--to 2026-01-31` means the whole of that day (UTC), not its first instant. */
+export function endOfDay(value: string, iso: string): string {
+  if (value.includes("T")) return iso;
+  return new Date(Date.parse(iso) + 86_400_000 - 1).toISOString();
 }
 
 /** 2026-02-31 parses (as March 3rd); a person who typed it meant something else. */
