@@ -121,7 +121,8 @@ export async function planFor(
   if (target === undefined) {
     throw new CloseloopError(
       "PLAN_UNAVAILABLE",
-      `no plan for ${record.fingerprint.slice(0, 12)}: no target ${identity.targetId} is configured`,
+      `no plan for ${record.fingerprint.slice(0, 12)}: ` +
+        `no target ${identity.targetId} is configured`,
       { details: { finding: record.fingerprint, targetId: identity.targetId } },
     );
   }

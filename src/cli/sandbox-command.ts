@@ -29,12 +29,7 @@ export function registerSandboxCommand(
     .description(
       "serve the ServiceNow and Jira simulators and the CAB approval page on localhost",
     )
-    .option(
-      "--port <n>",
-      "port to listen on (0: any free port)",
-      parsePort,
-      8090,
-    )
+    .option("--port <n>", "port to listen on (0: a free port)", parsePort, 8090)
     .action(async (options: { port: number }) => {
       const servicenow = new ServiceNowSimulator();
       const jira = new JiraSimulator();

@@ -104,7 +104,7 @@ export const routingConfigSchema = z
 
 export const policyConfigSchema = z
   .object({
-    /** Approver groups whose approval counts; unset: any group. */
+    /** Approver groups whose approval counts; unset: every group counts. */
     allowedApprovalGroups: z.array(id).optional(),
     /** A ticket closed or deleted by a person before the evidence: flag it, or open a new one. */
     ticketLost: z.enum(["flag", "reopen"]).default("flag"),

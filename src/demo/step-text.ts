@@ -64,11 +64,17 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
     case "approval.read":
       return `read the approval of ${ticket} back from ${system}: ${list(d.approvers)}`;
     case "action.executed":
-      return `action ${str("actionId")}: ${str("resultCode").toLowerCase().replace(/_/g, " ")} (${str("outcome")})`;
+      return (
+        `action ${str("actionId")}: ` +
+        `${str("resultCode").toLowerCase().replace(/_/g, " ")} (${str("outcome")})`
+      );
     case "verification.answered":
       return `probed the target with the leaked credential: ${str("answer")} (${list(d.checks)})`;
     case "evidence.attached":
-      return `attached the signed evidence to ${ticket} and read it back (sha256 ${str("sha256").slice(0, 16)}…)`;
+      return (
+        `attached the signed evidence to ${ticket} and read it back ` +
+        `(sha256 ${str("sha256").slice(0, 16)}…)`
+      );
     case "ticket.closed":
       return system === "Jira"
         ? `moved ${ticket} to Done, pointing to the evidence`
@@ -76,7 +82,10 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
     case "finding.regression":
       return "the finding came back after closure: a new cycle, linked to the old change";
     case "manual.requested":
-      return `no target fits: opened ${ticket} in ${system} for a person to remediate${reasonOf(d)}`;
+      return (
+        `no target fits: opened ${ticket} in ${system} ` +
+        `for a person to remediate${reasonOf(d)}`
+      );
     case "manual.closed":
       return `${ticket} was closed by a person: no proof the credential is gone`;
     case "manual.resumed":

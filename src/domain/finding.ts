@@ -41,7 +41,7 @@ export interface IdentityHints {
 }
 
 export interface Finding {
-  /** Stable over re-ingests and across sources: the identity of the finding (see fingerprint.ts). */
+  /** Stable over re-ingests and across sources: the finding's identity (see fingerprint.ts). */
   fingerprint: string;
   kind: FindingKind;
   /** The source format that first reported it. */

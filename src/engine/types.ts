@@ -56,7 +56,7 @@ export interface StepEvent {
 }
 
 export interface EnginePolicy {
-  /** Approver groups whose approval counts; unset or empty: any group. */
+  /** Approver groups whose approval counts; unset or empty: every group counts. */
   allowedApprovalGroups?: string[];
   /** A ticket closed or deleted by a person before the evidence: flag it, or open a new one. */
   ticketLostPolicy: "flag" | "reopen";

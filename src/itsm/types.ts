@@ -71,6 +71,11 @@ export interface ApprovalReading {
   /** The plan hash written in the ticket, as read back now; null when it cannot be found. */
   planHash: string | null;
   readAt: string;
+  /**
+   * The ticket's own status as the same read showed it, where the ITSM answers with it (Jira):
+   * a moved issue's new key (BR-16), a ticket a person closed while it waited.
+   */
+  ticketStatus?: TicketStatus;
 }
 
 export type TicketLifecycle = "open" | "closed" | "canceled" | "deleted";
@@ -131,7 +136,9 @@ export interface TicketLink {
   title: string;
 }
 
-/** One ITSM instance. Every write is idempotent or guarded by a lookup; every read is raw values. */
+/**
+ * One ITSM instance. Every write is idempotent or guarded by a lookup; every read is raw values.
+ */
 export interface ItsmAdapter {
   readonly kind: ItsmKind;
   readonly instance: string;

@@ -55,11 +55,16 @@ export interface ProbeResult {
   attempts: number;
   startedAt: string;
   finishedAt: string;
-  /** Anything the evidence should say beside the answer (e.g. "login blocked; password still authenticates"). */
+  /**
+   * Anything the evidence should say beside the answer
+   * (e.g. "login blocked; password still authenticates").
+   */
   note?: string;
 }
 
-/** A target system: plan, execute, verify, undo where possible. Credentials come from config only. */
+/**
+ * A target system: plan, execute, verify, undo where possible. Credentials come from config only.
+ */
 export interface TargetAdapter {
   readonly kind: TargetKind;
   readonly id: string;

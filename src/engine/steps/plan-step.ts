@@ -73,7 +73,9 @@ function holdIfNotOpen(
 ): StepOutcome | null {
   const status = record.finding.status;
   if (status === "open") return null;
-  const reason = `${SOURCE_NOT_OPEN}: the source reports it ${status}; closeloop does not act on it`;
+  const reason =
+    `${SOURCE_NOT_OPEN}: the source reports it ${status}; ` +
+    "closeloop does not act on it";
   if (record.reason !== reason) {
     ctx.deps.logger.info("finding.not_open", {
       findingId: record.fingerprint,

@@ -111,15 +111,15 @@ export interface SimProject {
   serviceDesk: boolean;
 }
 
-const TODO: SimStatus = { id: "10000", name: "To Do", category: "new" };
+const TO_DO: SimStatus = { id: "10000", name: "To Do", category: "new" };
 const DONE: SimStatus = { id: "10001", name: "Done", category: "done" };
 
 /** To Do → In Progress → Done, with a direct Done from To Do as well. */
 export const defaultWorkflow: SimWorkflow = {
   name: "default",
-  initial: TODO.id,
+  initial: TO_DO.id,
   statuses: [
-    TODO,
+    TO_DO,
     { id: "3", name: "In Progress", category: "indeterminate" },
     DONE,
   ],
@@ -127,7 +127,7 @@ export const defaultWorkflow: SimWorkflow = {
     {
       id: "11",
       name: "Start Progress",
-      from: [TODO.id],
+      from: [TO_DO.id],
       to: "3",
       hasScreen: false,
       resolutionOnScreen: false,
@@ -135,7 +135,7 @@ export const defaultWorkflow: SimWorkflow = {
     {
       id: "21",
       name: "Done",
-      from: [TODO.id, "3"],
+      from: [TO_DO.id, "3"],
       to: DONE.id,
       hasScreen: true,
       resolutionOnScreen: true,
@@ -144,7 +144,7 @@ export const defaultWorkflow: SimWorkflow = {
       id: "41",
       name: "Reopen",
       from: [DONE.id],
-      to: TODO.id,
+      to: TO_DO.id,
       hasScreen: false,
       resolutionOnScreen: false,
     },
@@ -154,9 +154,9 @@ export const defaultWorkflow: SimWorkflow = {
 /** BR-18: no Done from To Do; it needs the hop through In Progress. */
 export const hopWorkflow: SimWorkflow = {
   name: "needs-hop",
-  initial: TODO.id,
+  initial: TO_DO.id,
   statuses: [
-    TODO,
+    TO_DO,
     { id: "10206", name: "In Progress", category: "indeterminate" },
     { id: "10164", name: "Exception", category: "new" },
     DONE,
@@ -165,7 +165,7 @@ export const hopWorkflow: SimWorkflow = {
     {
       id: "5011",
       name: "In Progress",
-      from: [TODO.id],
+      from: [TO_DO.id],
       to: "10206",
       hasScreen: false,
       resolutionOnScreen: false,
@@ -173,7 +173,7 @@ export const hopWorkflow: SimWorkflow = {
     {
       id: "1001",
       name: "Exception",
-      from: [TODO.id],
+      from: [TO_DO.id],
       to: "10164",
       hasScreen: false,
       resolutionOnScreen: false,

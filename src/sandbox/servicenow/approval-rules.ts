@@ -47,7 +47,7 @@ export function currentRound(store: SnStore, changeId: string): number {
 }
 
 /**
- * The rollup of reference §3 over this round's records: any rejection rejects, all approved
+ * The rollup of reference §3 over this round's records: one rejection rejects, all approved
  * approves, none asked (or all Not Yet Requested) is Not Yet Requested, anything else Requested.
  */
 export function rollUp(

@@ -38,7 +38,7 @@ import { probeUserState } from "./user-probe.js";
 
 export type SalesforceTargetDeps = TargetDeps;
 
-/** The Salesforce target: revokes a leaked token, freezes or narrows its user, proves it (issue 5). */
+/** The Salesforce target: revokes a leaked token, freezes or narrows its user, and proves it. */
 export function createSalesforceTarget(
   input: SalesforceTargetInput,
   deps: SalesforceTargetDeps,

@@ -106,7 +106,8 @@ export function planSalesforceActions(
         sessionProof(config),
       undo:
         `PATCH ${api}/sobjects/User/{Id} {"IsActive": true}, if a licence is free. Territory ` +
-        "and similar assignments removed by the deactivation do not come back; an admin re-adds them.",
+        "and similar assignments removed by the deactivation do not come back; " +
+        "an admin re-adds them.",
       optional: true,
     });
   }

@@ -55,7 +55,9 @@ export async function setActive(
 ): Promise<ActionResult> {
   const finish = startAction(action, deps.now);
   const user = await findUser(deps.client, principal, deps.targetId);
-  const requestSummary = `PATCH ${deps.apiPath}/sobjects/User/${user.Id} {"IsActive": ${active}} (user ${user.Username})`;
+  const requestSummary =
+    `PATCH ${deps.apiPath}/sobjects/User/${user.Id} ` +
+    `{"IsActive": ${active}} (user ${user.Username})`;
 
   if (user.IsActive === active) {
     return finish({
