@@ -3,7 +3,7 @@ import type { ApprovalReading, TicketRef } from "../../itsm/types.js";
 import type { FindingRecord } from "../../store/types.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import { checkGate, type GateResult } from "../gate.js";
-import { ticketLost } from "./lost.js";
+import { rekey, ticketLost } from "./lost.js";
 
 const REREAD_AFTER_NOTE_MS = 5_000;
 
@@ -21,27 +21,43 @@ export async function approvalSource(
   return source.ref;
 }
 
+/** `ref` is the ticket as the read found it: under its new key after a move (BR-16). */
 export type ReadOutcome =
-  | { kind: "read"; reading: ApprovalReading; gate: GateResult }
+  | { kind: "read"; reading: ApprovalReading; gate: GateResult; ref: TicketRef }
   | { kind: "lost"; outcome: StepOutcome };
+
+/** Undecided while a person closed the ticket: nothing will approve it any more. */
+const UNDECIDED: ReadonlySet<string> = new Set(["not_requested", "requested"]);
 
 /** Reads the approval back and runs the gate; a ticket that vanished is handled as lost. */
 export async function readAndGate(
   ctx: StepContext,
   record: FindingRecord,
-  ref: TicketRef,
+  asStored: TicketRef,
 ): Promise<ReadOutcome> {
+  let ref = asStored;
   const itsm = ctx.itsm(ref.instance);
   let reading: ApprovalReading;
   try {
     reading = { ...(await itsm.readApproval(ref)), readAt: ctx.now() };
   } catch (error) {
     const status = await itsm.readStatus(ref);
+    ref = await rekey(ctx, record, ref, status.key);
     if (status.lifecycle === "open") throw error;
     return {
       kind: "lost",
       outcome: await ticketLost(ctx, record, ref, status.lifecycle),
     };
+  }
+  const seen = reading.ticketStatus;
+  if (seen !== undefined) {
+    ref = await rekey(ctx, record, ref, seen.key);
+    if (seen.lifecycle !== "open" && UNDECIDED.has(reading.status)) {
+      return {
+        kind: "lost",
+        outcome: await ticketLost(ctx, record, ref, seen.lifecycle),
+      };
+    }
   }
   const plan = record.plan;
   if (plan === null) throw new CloseloopError("PLAN_MISSING", "no stored plan");
@@ -52,7 +68,7 @@ export async function readAndGate(
     allowedGroups: ctx.deps.policy.allowedApprovalGroups,
     now: ctx.deps.clock(),
   });
-  return { kind: "read", reading, gate };
+  return { kind: "read", reading, gate, ref };
 }
 
 /** What a failed gate means for the finding: an end, a wait, or a block a person must clear. */
@@ -133,10 +149,13 @@ export async function awaitingStep(
   ctx: StepContext,
   record: FindingRecord,
 ): Promise<StepOutcome> {
-  const ref = await approvalSource(ctx, record);
-  const read = await readAndGate(ctx, record, ref);
+  const read = await readAndGate(
+    ctx,
+    record,
+    await approvalSource(ctx, record),
+  );
   if (read.kind === "lost") return read.outcome;
-  const { reading, gate } = read;
+  const { reading, gate, ref } = read;
   if (!gate.pass) {
     return onGateBlocked(ctx, record, ref, reading, gate);
   }

@@ -1,4 +1,4 @@
-import { CloseloopError } from "../../domain/errors.js";
+import { CloseloopError, isCloseloopError } from "../../domain/errors.js";
 import { buildEvidence, evidenceFileName } from "../../evidence/document.js";
 import type { AttachmentRef, TicketRef } from "../../itsm/types.js";
 import type { EvidenceRecord, FindingRecord } from "../../store/types.js";
@@ -118,6 +118,76 @@ async function readEvidence(
   return listed.find((a) => matches(a, doc)) ?? null;
 }
 
+const blockedKey = (record: FindingRecord, ref: TicketRef): string =>
+  `ticket.close-blocked:${record.fingerprint}:${record.cycle}:${ref.instance}`;
+
+function remediatedOpen(output: Record<string, unknown> | null): string {
+  const available = output?.["available"];
+  const names = Array.isArray(available) ? available.map(String) : [];
+  const hops = typeof output?.["hops"] === "number" ? output["hops"] : 0;
+  return (
+    "remediated, ticket open: NO_CLOSE_TRANSITION; available transitions: " +
+    (names.length === 0 ? "none" : names.join(", ")) +
+    (hops > 0 ? `; stopped after ${hops} hop(s), the configured maximum` : "")
+  );
+}
+
+/**
+ * Waits on a ticket whose workflow offered no way to done (BR-18): verified, evidence attached,
+ * the note already on the ticket. It is closed once a person has moved it to done; until then
+ * nothing is posted again.
+ */
+async function closeBlocked(
+  ctx: StepContext,
+  record: FindingRecord,
+  ref: TicketRef,
+): Promise<StepOutcome | null> {
+  const blocked = await ctx.deps.store.getIntent(blockedKey(record, ref));
+  if (blocked === null) return null;
+  const status = await ctx.itsm(ref.instance).readStatus(ref);
+  if (status.lifecycle !== "open") return null;
+  return {
+    kind: "wait",
+    dueAt: null,
+    reason: remediatedOpen(blocked.output),
+  };
+}
+
+/** A close the workflow cannot make is not retried: the finding stops with the reason. */
+async function parkIfNoClose(
+  ctx: StepContext,
+  record: FindingRecord,
+  ref: TicketRef,
+  close: () => Promise<unknown>,
+): Promise<StepOutcome | null> {
+  try {
+    await close();
+    return null;
+  } catch (error) {
+    if (!isCloseloopError(error) || error.code !== "NO_CLOSE_TRANSITION")
+      throw error;
+    const facts = {
+      available: error.details["available"] ?? [],
+      hops: error.details["hops"] ?? 0,
+    };
+    await ctx.once(
+      record,
+      blockedKey(record, ref),
+      "ticket.close-blocked",
+      () => Promise.resolve(facts),
+    );
+    const reason = remediatedOpen(facts);
+    ctx.deps.logger.warn("ticket.close_blocked", {
+      findingId: record.fingerprint,
+      ticket: ref.key,
+      code: error.code,
+      ...facts,
+      reason,
+    });
+    return { kind: "wait", dueAt: null, reason };
+  }
+}
+
 /**
  * evidence → closed. Closure contract 1: every ticket of the finding gets the document, and each
  * is closed only after it is read back from the ticket, ready, with the same SHA-256 and size.
@@ -180,18 +250,23 @@ export async function closeStep(
   for (const t of await ctx.tickets(record)) {
     const ref = t.ref;
     if (ref === null || t.lifecycle !== "open") continue;
-    await ctx.once(record, closeKey(ref.instance), "ticket.close", async () => {
-      const seen = ctx.freshStatuses.get(ticketKey(ref))?.rawState;
-      await ctx.itsm(ref.instance).close(ref, {
-        ...(seen === undefined ? {} : { ticketState: seen }),
-        successful: true,
-        // The close notes are the "evidence attached" note: one call fewer per ticket.
-        notes:
-          `closeloop: verified revoked. Evidence ${doc.fileName} attached and read back, ` +
-          `sha256 ${doc.sha256}.\n\n${doc.summary}`,
+    const parked = await closeBlocked(ctx, record, ref);
+    if (parked !== null) return parked;
+    const closing = () =>
+      ctx.once(record, closeKey(ref.instance), "ticket.close", async () => {
+        const seen = ctx.freshStatuses.get(ticketKey(ref))?.rawState;
+        await ctx.itsm(ref.instance).close(ref, {
+          ...(seen === undefined ? {} : { ticketState: seen }),
+          successful: true,
+          // The close notes are the "evidence attached" note: one call fewer per ticket.
+          notes:
+            `closeloop: verified revoked. Evidence ${doc.fileName} attached and read back, ` +
+            `sha256 ${doc.sha256}.\n\n${doc.summary}`,
+        });
+        return {};
       });
-      return {};
-    });
+    const blocked = await parkIfNoClose(ctx, record, ref, closing);
+    if (blocked !== null) return blocked;
     await ctx.deps.store.saveTicket({
       ...t,
       lifecycle: "closed",

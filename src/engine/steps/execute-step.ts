@@ -138,13 +138,14 @@ export async function executeStep(
   }
   const paused = await holdIfPaused(ctx, record);
   if (paused !== null) return paused;
-  const ref = await approvalSource(ctx, record);
+  let ref = await approvalSource(ctx, record);
 
   let reading = ctx.freshReadings.get(record.fingerprint);
   ctx.freshReadings.delete(record.fingerprint);
   if (reading === undefined) {
     const read = await readAndGate(ctx, record, ref);
     if (read.kind === "lost") return read.outcome;
+    ref = read.ref;
     if (!read.gate.pass)
       return onGateBlocked(ctx, record, ref, read.reading, read.gate);
     reading = read.reading;

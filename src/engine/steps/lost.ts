@@ -43,6 +43,32 @@ export async function ticketLost(
 }
 
 /**
+ * Repoints the stored link when a read shows the ticket under another key: the id is the
+ * identity, the key changes when a Jira issue moves to another project (BR-16).
+ */
+export async function rekey(
+  ctx: StepContext,
+  record: FindingRecord,
+  ref: TicketRef,
+  key: string,
+): Promise<TicketRef> {
+  if (key === ref.key || key === "") return ref;
+  const moved = { ...ref, key };
+  for (const t of await ctx.tickets(record)) {
+    if (t.ref?.instance !== ref.instance || t.ref.id !== ref.id) continue;
+    await ctx.deps.store.saveTicket({ ...t, ref: moved, updatedAt: ctx.now() });
+  }
+  ctx.deps.logger.info("ticket.rekeyed", {
+    findingId: record.fingerprint,
+    instance: ref.instance,
+    ticketId: ref.id,
+    from: ref.key,
+    to: key,
+  });
+  return moved;
+}
+
+/**
  * Checks every ticket of the cycle is still open; answers with the lost-ticket outcome if not. A
  * status a write of this pass already answered with (`freshStatuses`) is used instead of a read,
  * and each status seen is kept there for the close that follows.
@@ -59,16 +85,9 @@ export async function checkTicketsAlive(
       ctx.freshStatuses.get(ticketKey(t.ref)) ??
       (await ctx.itsm(t.instance).readStatus(t.ref));
     ctx.freshStatuses.set(ticketKey(t.ref), status);
-    if (status.key !== t.ref.key) {
-      // The id is the identity; the key can change when a Jira issue moves (BR-16).
-      await ctx.deps.store.saveTicket({
-        ...t,
-        ref: { ...t.ref, key: status.key },
-        updatedAt: ctx.now(),
-      });
-    }
+    const ref = await rekey(ctx, record, t.ref, status.key);
     if (status.lifecycle !== "open") {
-      return ticketLost(ctx, record, t.ref, status.lifecycle);
+      return ticketLost(ctx, record, ref, status.lifecycle);
     }
   }
   return null;

@@ -1,4 +1,4 @@
-import { isItsmError } from "./errors.js";
+import { isItsmError, ItsmError } from "./errors.js";
 import type { RetryHeaders } from "./errors.js";
 
 export interface RetryDelayOptions {
@@ -74,6 +74,35 @@ export interface WithRetryOptions extends RetryDelayOptions {
   onRetry?: (info: { attempt: number; delayMs: number; code: string }) => void;
 }
 
+/**
+ * The last 429 of a call out of attempts, with when to come back: the job is re-queued for then,
+ * not failed or retried inline, so the worker moves on to other work (BR-20).
+ */
+function requeued(
+  error: ItsmError,
+  attempts: number,
+  options: WithRetryOptions,
+): ItsmError {
+  if (error.code !== "RATE_LIMITED" || error.retryAfterMs !== undefined)
+    return error;
+  return new ItsmError(
+    "RATE_LIMITED",
+    `${error.message} (still rate limited after ${attempts} attempts)`,
+    {
+      cause: error,
+      details: error.details,
+      retryHeaders: error.retryHeaders,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      retryAfterMs: computeRetryDelay(
+        attempts,
+        error.retryHeaders,
+        options.now(),
+        options,
+      ),
+    },
+  );
+}
+
 /** Runs `fn` until it succeeds, fails for good, or runs out of attempts; rethrows the last. */
 export async function withRetry<T>(
   fn: (attempt: number) => Promise<T>,
@@ -86,7 +115,8 @@ export async function withRetry<T>(
       return await fn(attempt);
     } catch (error) {
       if (!isItsmError(error) || !error.retryable) throw error;
-      if (attempt >= options.maxAttempts) throw error;
+      if (attempt >= options.maxAttempts)
+        throw requeued(error, attempt, options);
       if (!options.isIdempotent && error.code !== "RATE_LIMITED") throw error;
       if ((error.retryAfterMs ?? 0) > maxInline) throw error;
 

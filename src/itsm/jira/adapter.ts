@@ -132,6 +132,20 @@ export function createJiraAdapter(
       issueSchema,
     );
 
+  /** Open until the status category is done; a done with a won't-do resolution is canceled. */
+  const statusOf = (issue: JiraIssue): TicketStatus => {
+    const category = issue.fields.status?.statusCategory?.key;
+    const resolution = issue.fields.resolution?.name ?? "";
+    const canceled = /won'?t|cancel|declin|duplicate|reject/i.test(resolution);
+    const lifecycle =
+      category !== "done" ? "open" : canceled ? "canceled" : "closed";
+    return {
+      lifecycle,
+      rawState: issue.fields.status?.id ?? "",
+      key: issue.key,
+    };
+  };
+
   const readApproval: ItsmAdapter["readApproval"] = async (ticket) => {
     const approval = config.approval;
     // The transitions come along for the start of work that follows an approval (one GET fewer).
@@ -139,9 +153,16 @@ export function createJiraAdapter(
       approval.mode === "status"
         ? `changelog,${WITH_TRANSITIONS}`
         : WITH_TRANSITIONS;
-    const issue = await getIssue(ticket.id, "status,reporter", expand);
+    const issue = await getIssue(
+      ticket.id,
+      "status,reporter,resolution",
+      expand,
+    );
     snapshots.keep(issue);
-    const base = baseReading(issue, now());
+    const base = {
+      ...baseReading(issue, now()),
+      ticketStatus: statusOf(issue),
+    };
     const ownId = await ownUserId();
     let reading;
     if (approval.mode === "status") {
@@ -178,18 +199,7 @@ export function createJiraAdapter(
         WITH_TRANSITIONS,
       );
       snapshots.keep(issue);
-      const category = issue.fields.status?.statusCategory?.key;
-      const resolution = issue.fields.resolution?.name ?? "";
-      const canceled = /won'?t|cancel|declin|duplicate|reject/i.test(
-        resolution,
-      );
-      const lifecycle =
-        category !== "done" ? "open" : canceled ? "canceled" : "closed";
-      return {
-        lifecycle,
-        rawState: issue.fields.status?.id ?? "",
-        key: issue.key,
-      };
+      return statusOf(issue);
     } catch (error) {
       if (!isCloseloopError(error) || error.code !== "NOT_FOUND") throw error;
       // A dead token also answers 404 here: prove the login works before calling it deleted.

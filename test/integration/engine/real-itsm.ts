@@ -99,6 +99,8 @@ export class RealItsmHarness {
     snowOptions: ServiceNowSimulatorOptions = {},
     /** Engine dependencies a test replaces (the resolver, the renderer, `routeUnresolved`). */
     overrides: Partial<EngineDeps> = {},
+    /** Jira instance settings a test replaces (`closePath`, `maxCloseHops`). */
+    readonly jiraSettings: Record<string, unknown> = {},
   ) {
     this.snow = new ServiceNowSimulator({ baseUrl: SNOW_URL, ...snowOptions });
     this.server = setupServer(
@@ -162,6 +164,7 @@ export class RealItsmHarness {
       approval: { mode: "jsm" },
       closePath: ["5011"],
       ratePerSecond: 1000,
+      ...this.jiraSettings,
     });
     const adapter = createJiraAdapter(config, {
       logger: this.logger,
