@@ -166,6 +166,7 @@ function benchRecord(i: number): { finding: Finding; secret: SecretValue } {
 const instantTarget: TargetAdapter = {
   kind: "postgres",
   id: "pg-bench",
+  endpoint: () => Promise.resolve("127.0.0.1:5432/bench"),
   plan: (identity): PlannedAction[] => [
     {
       id: "a1",

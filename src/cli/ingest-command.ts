@@ -101,6 +101,10 @@ export function registerIngestCommand(
         readOptions.sourceRoot = resolve(io.cwd, options.sourceRoot);
       }
 
+      let masked = 0;
+      readOptions.onMasked = () => {
+        masked += 1;
+      };
       const path = resolve(io.cwd, file);
 
       if (options.dryRun) {
@@ -109,6 +113,7 @@ export function registerIngestCommand(
             printDryRun(io, finding, options.json);
           }
         });
+        warnMasked(io, file, masked, options.sourceRoot);
         return;
       }
 
@@ -118,10 +123,20 @@ export function registerIngestCommand(
         configPath,
         io,
         (closeloop) =>
-          readReportFile(io, path, readOptions, (report) =>
-            closeloop.engine.ingestBatches(report.batches),
-          ),
+          readReportFile(io, path, readOptions, async (report) => {
+            const summary = await closeloop.engine.ingestBatches(
+              report.batches,
+            );
+            if (masked > 0) {
+              closeloop.logger.warn("ingest.masked_by_location", {
+                file,
+                count: masked,
+              });
+            }
+            return summary;
+          }),
       );
+      warnMasked(io, file, masked, options.sourceRoot);
       const { findings, ...summary } = value;
       if (options.json) {
         writeJsonLine(io, { file, format, ...summary });
@@ -134,6 +149,28 @@ export function registerIngestCommand(
           `${summary.regressions} regression(s)`,
       );
     });
+}
+
+/**
+ * Masked results (secretlint's SARIF) are keyed by location, not by secret: the same leak read
+ * with and without --source-root would be two findings, so the user is told once, on stderr.
+ */
+function warnMasked(
+  io: CliIo,
+  file: string,
+  count: number,
+  sourceRoot: string | undefined,
+): void {
+  if (count === 0) return;
+  const fix =
+    sourceRoot === undefined
+      ? "give --source-root DIR (the scanned tree) so closeloop can read the values back " +
+        "and key them by secret"
+      : `their values could not be read back under ${sourceRoot}`;
+  writeLine(
+    (t) => io.err(t),
+    `closeloop: ${count} finding(s) in ${file} are masked and were keyed by location: ${fix}`,
+  );
 }
 
 async function ingestSource(

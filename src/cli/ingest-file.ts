@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import type { Finding } from "../domain/finding.js";
 import { streamFindings } from "../ingest/index.js";
 import type { SightedRecord } from "../domain/sightings.js";
@@ -22,6 +23,7 @@ export async function readReportFile<T>(
   options: ReadOptions,
   use: (report: StreamedFindings) => Promise<T>,
 ): Promise<{ format: FormatName; value: T }> {
+  keepRecordsYoung();
   const bar = io.errIsTty === true ? createProgressBar((t) => io.err(t)) : null;
   const withProgress: ReadOptions =
     bar === null
@@ -38,6 +40,17 @@ export async function readReportFile<T>(
   } finally {
     bar?.clear();
   }
+}
+
+/**
+ * Turns off V8's allocation-site pretenuring for this process. The first sighting of each
+ * credential is kept (it becomes the merged finding), so early in a read nearly every record
+ * survives and V8 starts allocating records straight in the old generation; the later ones, which
+ * die at once, then filled it with garbage: on a 1 GB report, 3 s more CPU and twice the memory.
+ * V8 reads the flag at each collection, so setting it now, before the read, is in time.
+ */
+function keepRecordsYoung(): void {
+  setFlagsFromString("--no-allocation-site-pretenuring");
 }
 
 /** The bar goes as soon as the file is read: log lines and output come after it. */

@@ -64,14 +64,25 @@ export function registerPauseCommands(
 }
 
 /**
- * Lifts the pause. Nothing else to undo: the engine never counted a paused step as a failure, so
- * the findings it held back (counted here for the message) are due again at the next pass.
+ * Lifts the pause. The engine never counted a paused step as a failure, so the findings it held
+ * back are only made due at the next pass, their `EXECUTION_PAUSED` reason cleared so that
+ * `status` no longer says they are paused.
  */
 async function resume(
   closeloop: Closeloop,
 ): Promise<{ wasPaused: boolean; heldBack: number }> {
   const wasPaused = closeloop.pause.resume();
-  const findings = await closeloop.store.listFindings();
-  const heldBack = findings.filter((f) => f.reason === PAUSED_REASON).length;
-  return { wasPaused, heldBack };
+  const { store } = closeloop;
+  const held = (await store.listFindings()).filter(
+    (f) => f.reason === PAUSED_REASON,
+  );
+  const at = new Date().toISOString();
+  for (const record of held) {
+    await store.updateFinding(
+      record.fingerprint,
+      { reason: null, dueAt: at },
+      at,
+    );
+  }
+  return { wasPaused, heldBack: held.length };
 }

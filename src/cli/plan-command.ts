@@ -47,7 +47,8 @@ export function registerPlanCommand(
           return;
         }
         const say = (text: string): void => writeLine((t) => io.out(t), text);
-        say(`Finding: ${shown.fingerprint} (${shown.state})`);
+        // The plan text names the finding; this line adds only its state.
+        say(`State: ${shown.state}`);
         say(
           shown.stored
             ? "Plan: as stored, the one its ticket carries"
@@ -130,6 +131,7 @@ export async function planFor(
     findingFingerprint: record.fingerprint,
     targetId: identity.targetId,
     targetKind: identity.targetKind,
+    targetEndpoint: await target.endpoint(),
     principal: identity.principal,
     actions:
       target.planLive === undefined

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Closeloop } from "../container/index.js";
+import { PAUSED_REASON } from "../engine/deferral.js";
 import { startHttpServer } from "../http/server.js";
 import { withCloseloop } from "./container.js";
 import { createPassLoop } from "./daemon/pass-loop.js";
@@ -53,10 +54,11 @@ async function runOnce(
   }
   const summary = await closeloop.engine.runOnce();
   const paused = closeloop.pause.state();
+  const heldBack = paused === null ? 0 : await countHeldBack(closeloop);
   writeJsonLine(io, {
     event: "pass.finished",
     ...summary,
-    ...(paused === null ? {} : { paused: true }),
+    ...(paused === null ? {} : { paused: true, heldBack }),
   });
   if (paused !== null) {
     writeLine(
@@ -65,8 +67,17 @@ async function runOnce(
         '"closeloop resume"',
     );
   }
-  // A pass with failed steps did not do all of its work; the steps are retried later.
-  if (summary.errors + pullErrors > 0) outcome.exitCode = EXIT_FAILURE;
+  // A pass with failed steps, or with approved work the pause held back, did not do all of its
+  // work; the steps are retried later, the held ones after `closeloop resume`.
+  if (summary.errors + pullErrors + heldBack > 0) {
+    outcome.exitCode = EXIT_FAILURE;
+  }
+}
+
+/** Findings waiting on the pause (approved, nothing run), as `status` shows them. */
+async function countHeldBack(closeloop: Closeloop): Promise<number> {
+  const findings = await closeloop.store.listFindings();
+  return findings.filter((f) => f.reason === PAUSED_REASON).length;
 }
 
 /**

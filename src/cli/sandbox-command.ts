@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "commander";
 import type { Command } from "commander";
+import { InputError } from "../domain/errors.js";
 import { JiraSimulator } from "../sandbox/jira/index.js";
 import { startSandboxServer } from "../sandbox/server.js";
 import {
@@ -36,6 +37,8 @@ export function registerSandboxCommand(
       const server = await startSandboxServer({
         port: options.port,
         systems: [servicenow, jira],
+      }).catch((error: unknown) => {
+        throw portInUse(error, options.port) ?? error;
       });
 
       const say = (text: string): void => writeLine((t) => io.out(t), text);
@@ -53,6 +56,16 @@ export function registerSandboxCommand(
       await server.close();
       say("sandbox stopped");
     });
+}
+
+/** A taken port is the user's to change, not a failure of closeloop: exit 2 saying how. */
+function portInUse(error: unknown, port: number): InputError | null {
+  if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") return null;
+  return new InputError(
+    "PORT_IN_USE",
+    `port ${port} is in use; give --port 0 for a free one`,
+    { cause: error, details: { port } },
+  );
 }
 
 function waitForAbort(signal: AbortSignal): Promise<void> {

@@ -47,7 +47,7 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
     case "finding.ingested":
       return "closeloop stored the finding (hash and masked preview only; the value is sealed)";
     case "identity.resolved":
-      return `tied the finding to ${str("principal")} on target ${str("targetId")}`;
+      return `tied the finding to ${principalOf(d)} on target ${str("targetId")}`;
     case "plan.created":
       return `planned ${list(d.actions)} (plan hash ${str("planHash").slice(0, 12)}…)`;
     case "ticket.created":
@@ -69,7 +69,10 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
         `${str("resultCode").toLowerCase().replace(/_/g, " ")} (${str("outcome")})`
       );
     case "verification.answered":
-      return `probed the target with the leaked credential: ${str("answer")} (${list(d.checks)})`;
+      return (
+        `probed the target with the leaked credential: ${str("answer")} ` +
+        `(${list(d.checks)}${roundsOf(d)})`
+      );
     case "evidence.attached":
       return (
         `attached the signed evidence to ${ticket} and read it back ` +
@@ -103,6 +106,25 @@ function textOf(event: StepEvent, ticket: string, system: string): string {
     default:
       return assertNever(event.name, "step event");
   }
+}
+
+/**
+ * The principal as a person reads it. A GitHub finding's principal is the token's type
+ * (personal-access-token, deploy-key:N): closeloop does not know the token's owner.
+ */
+function principalOf(detail: Record<string, unknown>): string {
+  const principal =
+    typeof detail.principal === "string" ? detail.principal : "?";
+  if (detail.targetKind !== "github") return principal;
+  const deployKey = /^deploy-key[:/](\d+)$/.exec(principal);
+  if (deployKey !== null) return `deploy key ${deployKey[1]}`;
+  return `token type ${principal}`;
+}
+
+/** "; 2 rounds" when the probe asked more than once (each check is listed once). */
+function roundsOf(detail: Record<string, unknown>): string {
+  const rounds = detail.rounds;
+  return typeof rounds === "number" && rounds > 1 ? `; ${rounds} rounds` : "";
 }
 
 function reasonOf(detail: Record<string, unknown>): string {

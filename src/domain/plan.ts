@@ -35,6 +35,13 @@ export interface Plan {
   findingFingerprint: string;
   targetId: string;
   targetKind: TargetKind;
+  /**
+   * What the target acts on, as configured when planned (postgres `host:port/database`, an
+   * instance or API URL, an AWS account); never a credential. Part of the hash, and compared
+   * with the target's current one before anything runs. Absent only in plans stored before it
+   * was recorded: such a plan is never executed (the gate's `target_changed`).
+   */
+  targetEndpoint?: string;
   principal: string;
   actions: PlannedAction[];
   /** SHA-256 over the canonical JSON of everything above: what the approval is bound to. */

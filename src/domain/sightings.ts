@@ -201,7 +201,13 @@ export class Sightings {
     for (const s of other.sources)
       if (!a.sources.includes(s)) a.sources.push(s);
     for (const t of other.tags) if (!a.tags.includes(t)) a.tags.push(t);
-    a.hints = { ...other.hints, ...a.hints };
+    // A new object only when `other` brings a hint this one lacks: one per absorb would be
+    // garbage in the old generation, where the long-held shell lives.
+    for (const key in other.hints) {
+      if (key in a.hints) continue;
+      a.hints = { ...other.hints, ...a.hints };
+      break;
+    }
     if (other.detectedAt < a.detectedAt) a.detectedAt = other.detectedAt;
   }
 

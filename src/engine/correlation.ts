@@ -12,8 +12,10 @@ export function correlationIdFor(fingerprint: string, cycle: number): string {
 
 /** The plan as a change manager reads it, ending with the plan hash the approval is bound to. */
 export function defaultPlanText(plan: Plan): string {
+  const at =
+    plan.targetEndpoint === undefined ? "" : ` at ${plan.targetEndpoint}`;
   const lines = [
-    `Target: ${plan.targetId} (${plan.targetKind}), principal ${plan.principal}`,
+    `Target: ${plan.targetId} (${plan.targetKind})${at}, principal ${plan.principal}`,
     "",
     ...plan.actions.flatMap((a) => [
       `${a.id}. ${a.summary}${a.optional ? " (optional)" : ""}`,

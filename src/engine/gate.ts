@@ -7,6 +7,7 @@ export type GateBlock =
   | "rejected"
   | "canceled"
   | "plan_hash_mismatch"
+  | "target_changed"
   | "before_window"
   | "window_passed"
   | "approved_by_closeloop"
@@ -21,6 +22,8 @@ export interface GateInput {
   reading: ApprovalReading;
   ownUserId: string;
   planHash: string;
+  /** What the plan was made for, and what the target acts on now (see `Plan.targetEndpoint`). */
+  target: { id: string; planned: string | undefined; current: string };
   allowedGroups: string[] | undefined;
   now: Date;
 }
@@ -29,11 +32,30 @@ function blocked(block: GateBlock, reason: string): GateResult {
   return { pass: false, block, reason };
 }
 
+export const TARGET_CHANGED = "TARGET_CHANGED";
+
+/**
+ * The approval names one system; a target repointed since (another host or port, another org
+ * or account) is not it. A plan stored before the endpoint was recorded is treated as unknown and
+ * never run on a guess, even though its hash still matches.
+ */
+function targetChange(target: GateInput["target"]): string | null {
+  if (target.planned === target.current) return null;
+  const planned =
+    target.planned === undefined
+      ? "the approved plan does not record what it acts on (planned by an older closeloop)"
+      : `the approved plan at ${target.planned}`;
+  return (
+    `${TARGET_CHANGED}: ${target.id} now points at ${target.current}, ${planned}; ` +
+    "a new plan and approval are needed"
+  );
+}
+
 /**
  * The approval gate (closure contract 2), on an approval read back just now: approved, in a state
  * work may start from and not on hold, by someone who is neither closeloop nor the requester, in
  * an allowed group where configured, inside the window where one is set, for exactly the stored
- * plan.
+ * plan, on the system that plan names.
  */
 export function checkGate(input: GateInput): GateResult {
   const { reading, now } = input;
@@ -66,6 +88,9 @@ export function checkGate(input: GateInput): GateResult {
       `the ticket's plan hash ${reading.planHash ?? "(missing)"} is not the stored plan's`,
     );
   }
+
+  const changed = targetChange(input.target);
+  if (changed !== null) return blocked("target_changed", changed);
 
   const { start, end } = reading.window;
   if (start !== undefined && now.getTime() < Date.parse(start)) {

@@ -55,6 +55,12 @@ export function evidenceBody(
     cycle: input.cycle,
     finding: redactedFinding(input.finding),
     identity: input.identity,
+    // What the actions ran against: the gate ran them only while the target still pointed here.
+    target: {
+      id: input.plan.targetId,
+      kind: input.plan.targetKind,
+      endpoint: input.plan.targetEndpoint ?? null,
+    },
     plan: input.plan,
     approval: {
       ticket: ticketView(input.approvalTicket),

@@ -20,6 +20,7 @@ export function renderSummary(input: EvidenceInput): string {
       `preview ${input.finding.preview}`,
     `- Identity: ${input.identity.principal} on ${input.identity.targetId} ` +
       `(${input.identity.targetKind})`,
+    `- Target: ${input.plan.targetEndpoint ?? "not recorded"}`,
     `- Plan hash: ${input.plan.hash}`,
     `- Approved by: ${who || "nobody"} on ${input.approvalTicket.key}, ` +
       `read at ${input.approval.readAt}`,

@@ -74,7 +74,8 @@ export async function openReport(
     if (options.scanCompleted) return emptyReport(fallback);
     throw new IngestError(
       "REPORT_MISSING",
-      `${path}: no report file; if the scan finished with nothing found, say so with scanCompleted`,
+      `${path}: the report file does not exist, so nothing was ingested ` +
+        "(a scanner that found nothing may write no file: gitleaks 8.22 and later)",
       { details: { file: path } },
     );
   }
@@ -83,6 +84,7 @@ export async function openReport(
     sourceRoot: options.sourceRoot,
     ingestedAt: (options.now ?? new Date()).toISOString(),
     readRegion: createRegionReader(options.sourceRoot),
+    ...(options.onMasked ? { onMasked: options.onMasked } : {}),
   };
   if (info.isDirectory() || options.format === "certificate") {
     const records = await readCertificates(path, options);

@@ -27,6 +27,8 @@ export interface ReadOptions {
   /** The directory the scanned paths are relative to; lets masked SARIF results be recovered. */
   sourceRoot?: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Called for each result whose value was masked and could not be read back. */
+  onMasked?: () => void;
   /** The scan finished cleanly, so a missing report means "nothing found" (BR-01). */
   scanCompleted?: boolean;
   /** Certificates expiring within this many days are findings (default 30). */
@@ -49,6 +51,8 @@ export interface ParseContext {
   ingestedAt: string;
   /** The text of a region of a scanned file, or null when it cannot be read. */
   readRegion: (uri: string, region: SourceRegion) => string | null;
+  /** A result was masked and its value not read back, so it is keyed by location. */
+  onMasked?: () => void;
 }
 
 export interface SourceRegion {

@@ -9,7 +9,8 @@ const HASH_LABEL = "closeloop plan hash:";
  */
 export function renderPlanText(plan: Plan): string {
   const lines = [
-    `Target: ${plan.targetId} (${plan.targetKind})`,
+    `Target: ${plan.targetId} (${plan.targetKind})` +
+      (plan.targetEndpoint === undefined ? "" : ` at ${plan.targetEndpoint}`),
     `Principal: ${plan.principal}`,
     `Finding: ${plan.findingFingerprint}`,
     "",

@@ -68,6 +68,12 @@ export interface ProbeResult {
 export interface TargetAdapter {
   readonly kind: TargetKind;
   readonly id: string;
+  /**
+   * What this target acts on, as configured now: postgres `host:port/database`, an instance or
+   * API URL, an AWS account and region; never a credential. The plan records it and the gate
+   * refuses to run a plan made for another one.
+   */
+  endpoint(): Promise<string>;
   /** The concrete actions for this identity; pure, no I/O. */
   plan(identity: Identity, finding: Finding): PlannedAction[];
   /**

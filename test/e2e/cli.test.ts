@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,6 +8,14 @@ import { runCli } from "../../src/cli/program.js";
 import { captureIo } from "../unit/cli/capture.js";
 
 const FIXTURE = join("test", "e2e", "fixtures", "gitleaks-report.json");
+const SECRETLINT = join(
+  "test",
+  "fixtures",
+  "findings",
+  "sarif",
+  "secretlint-postgres.sarif",
+);
+const PROJECT = join("test", "fixtures", "findings", "sarif", "project");
 const RAW_SECRET = "e2e-fixture-token-7f3a9c1b2d4e6f8091a2b3c4";
 const scratch = mkdtempSync(join(tmpdir(), "closeloop-cli-e2e-"));
 
@@ -34,6 +44,41 @@ describe("closeloop ingest", () => {
     expect(io.stdout()).not.toContain(RAW_SECRET);
   });
 
+  it("warns once on stderr, not stdout, when masked SARIF is read without --source-root", async () => {
+    const io = captureIo();
+
+    const code = await runCli(
+      ["ingest", SECRETLINT, "--dry-run", "--json"],
+      io,
+    );
+
+    expect(code).toBe(0);
+    expect(io.stderr()).toBe(
+      `closeloop: 1 finding(s) in ${SECRETLINT} are masked and were keyed by location: ` +
+        "give --source-root DIR (the scanned tree) so closeloop can read the values back " +
+        "and key them by secret\n",
+    );
+    expect(io.stdout()).not.toContain("masked");
+    expect(JSON.parse(io.stdout().trim())).toMatchObject({
+      detector: "database-connection-string",
+    });
+  });
+
+  it("gives no masked warning when --source-root lets the values be read back", async () => {
+    const io = captureIo();
+
+    const code = await runCli(
+      ["ingest", SECRETLINT, "--dry-run", "--json", "--source-root", PROJECT],
+      io,
+    );
+
+    expect(code).toBe(0);
+    expect(io.stderr()).toBe("");
+    expect(JSON.parse(io.stdout().trim())).toMatchObject({
+      detector: "postgres-connection-string",
+    });
+  });
+
   it("exits 2 naming the file when it does not exist", async () => {
     const io = captureIo();
     const missing = join(scratch, "no-such-report.json");
@@ -42,6 +87,8 @@ describe("closeloop ingest", () => {
 
     expect(code).toBe(2);
     expect(io.stderr()).toContain(missing);
+    expect(io.stderr()).toContain("does not exist, so nothing was ingested");
+    expect(io.stderr()).not.toContain("scanCompleted");
   });
 
   it("exits 2 naming the file when the report is malformed", async () => {
@@ -233,6 +280,27 @@ describe("closeloop configuration errors", () => {
       "- nonexist.yaml: the configuration file does not exist; give --config FILE " +
         "or set CLOSELOOP_CONFIG; config/example.yaml is one to start from",
     );
+  });
+});
+
+describe("closeloop sandbox", () => {
+  it("exits 2 saying how to get a free port when its port is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, "127.0.0.1", done));
+    const { port } = taken.address() as AddressInfo;
+    const io = captureIo();
+
+    try {
+      const code = await runCli(["sandbox", "--port", String(port)], io);
+
+      expect(code).toBe(2);
+      expect(io.stderr()).toContain(
+        `port ${port} is in use; give --port 0 for a free one`,
+      );
+      expect(io.stderr()).not.toContain("EADDRINUSE");
+    } finally {
+      await new Promise((done) => taken.close(done));
+    }
   });
 });
 

@@ -61,10 +61,19 @@ export async function readAndGate(
   }
   const plan = record.plan;
   if (plan === null) throw new CloseloopError("PLAN_MISSING", "no stored plan");
+  const target = ctx.target(plan.targetId);
+  if (target === undefined) {
+    throw new CloseloopError("TARGET_UNKNOWN", `no target ${plan.targetId}`);
+  }
   const gate = checkGate({
     reading,
     ownUserId: await itsm.ownUserId(),
     planHash: plan.hash,
+    target: {
+      id: plan.targetId,
+      planned: plan.targetEndpoint,
+      current: await target.endpoint(),
+    },
     allowedGroups: ctx.deps.policy.allowedApprovalGroups,
     now: ctx.deps.clock(),
   });
@@ -120,6 +129,7 @@ export async function onGateBlocked(
         reason: gate.reason,
       };
     case "plan_hash_mismatch":
+    case "target_changed":
     case "approved_by_closeloop":
     case "approved_by_requester":
     case "approver_not_in_allowed_group":

@@ -26,15 +26,18 @@ export async function planStep(
   }
   ctx.emit("identity.resolved", record, {
     targetId: identity.targetId,
+    targetKind: identity.targetKind,
     principal: identity.principal,
   });
 
   let actions: PlannedAction[];
+  let targetEndpoint: string;
   try {
     actions =
       target.planLive === undefined
         ? target.plan(identity, record.finding)
         : await target.planLive(identity, record.finding);
+    targetEndpoint = await target.endpoint();
   } catch (error) {
     // A target that refuses to plan (the key is another user's or account's) leaves the finding
     // unresolved with its reason, visible in status; a transient failure is retried.
@@ -46,6 +49,7 @@ export async function planStep(
     findingFingerprint: record.fingerprint,
     targetId: identity.targetId,
     targetKind: identity.targetKind,
+    targetEndpoint,
     principal: identity.principal,
     actions,
   });

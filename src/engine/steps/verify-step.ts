@@ -1,6 +1,6 @@
 import { assertNever, CloseloopError } from "../../domain/errors.js";
 import type { FindingRecord } from "../../store/types.js";
-import type { ProbeResult } from "../../targets/types.js";
+import type { ProbeCheck, ProbeResult } from "../../targets/types.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import { finishWork } from "./finish-work.js";
 import { reportRevocation } from "../metric-readings.js";
@@ -15,6 +15,17 @@ function actionsLine(outputs: (Record<string, unknown> | null)[]): string {
         `${String(o?.["actionId"])} ${String(o?.["outcome"])} (${String(o?.["resultCode"])})`,
     )
     .join(", ");
+}
+
+/**
+ * Each check as its last round saw it. The probe repeats every check per round until enough
+ * consecutive `invalid` answers, so the result (and the evidence) holds one row per round; a
+ * person reading the step or the ticket note wants each check once.
+ */
+function lastOfEachCheck(result: ProbeResult): ProbeCheck[] {
+  const byName = new Map<string, ProbeCheck>();
+  for (const check of result.checks) byName.set(check.name, check);
+  return [...byName.values()];
 }
 
 /** verifying → evidence on `invalid`; `valid` stops in still_valid with the change left open. */
@@ -56,9 +67,11 @@ export async function verifyStep(
     logger: ctx.deps.logger,
   });
   await store.completeIntent(key, "done", { ...result }, ctx.now());
+  const final = lastOfEachCheck(result);
   ctx.emit("verification.answered", record, {
     answer: result.answer,
-    checks: result.checks.map((c) => `${c.name}: ${c.answer}`),
+    checks: final.map((c) => `${c.name}: ${c.answer}`),
+    rounds: result.attempts,
   });
 
   // One note for approval, actions and answer: each ITSM call counts (PRODUCT §11).
@@ -78,7 +91,7 @@ export async function verifyStep(
         ctx,
         record,
         `closeloop: actions ${actions}. Verification: the credential no longer works ` +
-          `(${result.checks.map((c) => `${c.name}: ${c.observed}`).join("; ")}).`,
+          `(${final.map((c) => `${c.name}: ${c.observed}`).join("; ")}).`,
       );
       const verified = await ctx.move(record, "evidence", {
         lastStep: "verification.answered",

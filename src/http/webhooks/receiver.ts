@@ -37,8 +37,16 @@ export interface ReceiverOptions {
   guard: ReplayGuard;
   now: () => number;
   maxAgeMs: number;
-  /** Reads the event from the parsed body and headers; null when the payload is not usable. */
-  read(body: unknown, req: IncomingMessage): WebhookEvent | null | "no_ticket";
+  /** Reads the event from the parsed body and headers, or names the fields that are not usable. */
+  read(
+    body: unknown,
+    req: IncomingMessage,
+  ): WebhookEvent | BadPayload | "no_ticket";
+}
+
+/** The paths of the payload's wrong or missing fields (never their values). */
+export interface BadPayload {
+  badFields: string[];
 }
 
 /**
@@ -57,9 +65,14 @@ export function createReceiver(options: ReceiverOptions): WebhookHandler {
     logger[level]("webhook.ignored", { itsm, instance, reason, ...fields });
     return { status: 200, body: { ignored: reason } };
   };
-  const rejected = (status: number, reason: string): WebhookResult => {
-    logger.warn("webhook.rejected", { itsm, instance, reason });
-    return { status, body: { error: reason } };
+  const rejected = (
+    status: number,
+    reason: string,
+    fields?: string[],
+  ): WebhookResult => {
+    const named = fields === undefined ? {} : { fields };
+    logger.warn("webhook.rejected", { itsm, instance, reason, ...named });
+    return { status, body: { error: reason, ...named } };
   };
 
   return async (req, rawBody) => {
@@ -77,8 +90,8 @@ export function createReceiver(options: ReceiverOptions): WebhookHandler {
       return rejected(400, "payload");
     }
     const event = options.read(parsed, req);
-    if (event === null) return rejected(400, "payload");
     if (event === "no_ticket") return ignored("no_ticket");
+    if ("badFields" in event) return rejected(400, "payload", event.badFields);
 
     const fields = { ticketId: event.ticketId, deliveryId: event.deliveryId };
     const keys = [bodyKey(rawBody)];

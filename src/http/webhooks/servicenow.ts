@@ -3,7 +3,7 @@ import type { SecretValue } from "../../domain/secret.js";
 import type { Logger } from "../../logging/logger.js";
 import { createReceiver } from "./receiver.js";
 import { ReplayGuard } from "./replay-guard.js";
-import { header } from "./types.js";
+import { failedPaths, header } from "./types.js";
 import type { OnHint, WebhookHandler } from "./types.js";
 
 export interface ServiceNowWebhookOptions {
@@ -57,7 +57,7 @@ export function createServiceNowWebhookReceiver(
     maxAgeMs: options.maxAgeMs ?? 60 * 60 * 1000,
     read: (body, req) => {
       const parsed = payloadSchema.safeParse(body);
-      if (!parsed.success) return null;
+      if (!parsed.success) return { badFields: failedPaths(parsed.error) };
       const event = parsed.data;
       const sentAt = utcMillis(event.sys_updated_on);
       const deliveryId =

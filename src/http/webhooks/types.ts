@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { z } from "zod";
 import type { ItsmKind } from "../../itsm/types.js";
 
 export interface WebhookResult {
@@ -42,4 +43,12 @@ export function isJsonRequest(req: IncomingMessage): boolean {
   if (type === undefined) return false;
   const media = type.split(";")[0]?.trim().toLowerCase();
   return media === "application/json";
+}
+
+/** The paths of the fields that failed, never their values (a payload may carry a secret). */
+export function failedPaths(error: z.ZodError): string[] {
+  const paths = error.issues.map((issue) =>
+    issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
+  );
+  return [...new Set(paths)];
 }

@@ -124,6 +124,7 @@ function fromResult(
     };
     const value = region ? valueOf(uri, region, ctx) : null;
     if (value !== null) return secretRecord(sighting, value);
+    ctx.onMasked?.();
     return maskedRecord(sighting, regionKey(region));
   });
 }

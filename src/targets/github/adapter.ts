@@ -131,6 +131,7 @@ export function createGithubTarget(
   return {
     kind: "github",
     id: config.id,
+    endpoint: () => Promise.resolve(config.baseUrl),
     plan: (identity, finding) => planGithub(config, identity, finding),
     execute: (action, ctx) =>
       guarded(action, ctx, () => {

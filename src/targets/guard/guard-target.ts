@@ -73,6 +73,7 @@ export function guardTarget(
   const guarded: TargetAdapter = {
     kind: target.kind,
     id: target.id,
+    endpoint: () => target.endpoint(),
     plan: (identity, finding) => target.plan(identity, finding),
     execute: (action: PlannedAction, ctx: TargetContext) =>
       run(action, () => target.execute(action, ctx)),

@@ -121,6 +121,8 @@ export function createPostgresTarget(
   return {
     kind: "postgres",
     id: config.id,
+    endpoint: () =>
+      Promise.resolve(`${config.host}:${config.port}/${config.database}`),
     plan(identity: Identity, _finding: Finding): PlannedAction[] {
       return planPostgresActions(config, identity.principal);
     },

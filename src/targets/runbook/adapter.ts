@@ -98,6 +98,7 @@ export function createRunbookTarget(
   return {
     kind: "runbook",
     id: config.id,
+    endpoint: () => Promise.resolve(config.baseUrl),
     plan: (identity) => [
       {
         id: "a1",

@@ -213,6 +213,7 @@ export function createSalesforceTarget(
   return {
     kind: "salesforce",
     id: config.id,
+    endpoint: () => Promise.resolve(config.instanceUrl),
     plan: (identity, finding) =>
       planSalesforceActions(config, identity.principal, finding),
     execute: (action, ctx) => guarded(action, ctx, () => execute(action, ctx)),

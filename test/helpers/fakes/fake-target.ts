@@ -42,10 +42,16 @@ export class FakeTarget implements TargetAdapter {
   readonly changeRefs: TargetContext["changeRef"][] = [];
   /** The target's clock, for `notBefore`. */
   clock: () => Date = () => new Date();
+  /** What the target acts on; a test repoints it as a changed config would. */
+  address = "127.0.0.1:5432/app";
 
   constructor(id = "pg-test", kind: TargetKind = "postgres") {
     this.id = id;
     this.kind = kind;
+  }
+
+  endpoint(): Promise<string> {
+    return Promise.resolve(this.address);
   }
 
   plan(identity: Identity, _finding: Finding): PlannedAction[] {

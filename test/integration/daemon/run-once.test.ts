@@ -55,6 +55,9 @@ describe("closeloop run --once against the ServiceNow sandbox", () => {
     expect(paused.code).toBe(0);
     expect(paused.stdout).toContain("paused");
     expect(held.stdout).toContain('"paused":true');
+    expect(held.stdout).toContain('"heldBack":1');
+    expect(held.code).toBe(1);
+    expect(heldAgain.code).toBe(1);
     expect(held.stderr).toContain("execution is paused");
     expect(heldAgain.stdout).toContain('"paused":true');
     expect(daemon.runbook.jobs).toHaveLength(0);
@@ -63,6 +66,7 @@ describe("closeloop run --once against the ServiceNow sandbox", () => {
     expect(heldRow?.reason).toContain("EXECUTION_PAUSED");
 
     const resumed = await daemon.cli(["resume"]);
+    const [resumedRow] = await daemon.status();
     const done = await passUntilNot(daemon, [
       "executing",
       "verifying",
@@ -71,9 +75,24 @@ describe("closeloop run --once against the ServiceNow sandbox", () => {
     const statusAfter = await daemon.cli(["status"]);
 
     expect(resumed.stdout).toContain("1 held-back finding(s)");
+    expect(resumedRow?.state).toBe("executing");
+    expect(resumedRow?.reason ?? "").not.toContain("EXECUTION_PAUSED");
     expect(daemon.runbook.jobs).toHaveLength(1);
     expect(done.state).toBe("closed");
     expect(statusAfter.stdout).not.toContain("paused");
+  });
+});
+
+describe("closeloop run --once while paused with nothing approved", () => {
+  it("exits 0: the pause held nothing back", async () => {
+    daemon = await startDaemonHarness();
+    await daemon.ingestCertificateFinding();
+    await daemon.cli(["pause"]);
+
+    const run = await daemon.cli(["run", "--once"]);
+
+    expect(run.stdout).toContain('"heldBack":0');
+    expect(run.code).toBe(0);
   });
 });
 
@@ -89,6 +108,8 @@ describe("closeloop plan", () => {
 
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain("Plan: preview");
+    expect(preview.stdout.match(/^Finding: /gm)).toEqual(["Finding: "]);
+    expect(preview.stdout).toMatch(/^State: \w+/m);
     expect(preview.stdout).toContain(
       "Revoke the certificate and its key on the load balancer",
     );

@@ -10,6 +10,7 @@ function refusingTarget(h: Harness, failure: CloseloopError): TargetAdapter {
   return {
     kind: fake.kind,
     id: fake.id,
+    endpoint: () => fake.endpoint(),
     plan: (identity, finding) => fake.plan(identity, finding),
     planLive: () => Promise.reject(failure),
     execute: (action, ctx) => fake.execute(action, ctx),

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConfig } from "../../../src/config/check.js";
 import { loadConfig, parseConfig } from "../../../src/config/load.js";
 import { resolveConfigSecrets } from "../../../src/config/secrets.js";
 import { InputError } from "../../../src/domain/errors.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 /** A valid custody key: 32 bytes in base64. */
 const CUSTODY_KEY = Buffer.alloc(32, 1).toString("base64");
@@ -145,7 +145,7 @@ routing: { default: [snow] }
   });
 
   it("reads file secrets relative to the configuration's folder", () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-config-"));
+    const dir = scratchDir("closeloop-config-");
     writeFileSync(join(dir, "snow.pw"), "from-a-file\n");
     const yaml = MINIMAL.replace(
       "password: { env: SNOW }",
@@ -203,7 +203,7 @@ routing:
 
 describe("checkConfig", () => {
   it("answers the problems instead of throwing", () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-config-"));
+    const dir = scratchDir("closeloop-config-");
     writeFileSync(join(dir, "c.yaml"), MINIMAL);
 
     const result = checkConfig(join(dir, "c.yaml"), {});

@@ -1,12 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkConfig } from "../../../src/config/check.js";
 import { loadConfig, parseConfig } from "../../../src/config/load.js";
 import { resolveSecretRef } from "../../../src/config/secret-ref.js";
 import { InputError } from "../../../src/domain/errors.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const CUSTODY_KEY = Buffer.alloc(32, 3).toString("base64");
 const HOOK_SECRET = "webhook-secret-0123456789";
@@ -20,7 +20,7 @@ itsm:
 routing: { default: [snow] }
 `;
 
-const scratch = mkdtempSync(join(tmpdir(), "closeloop-secret-values-"));
+const scratch = scratchDir("closeloop-secret-values-");
 
 function problemsOf(
   yaml: string,

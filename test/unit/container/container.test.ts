@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve as resolvePath } from "node:path";
+import { resolve as resolvePath } from "node:path";
 import { PassThrough } from "node:stream";
 import { container as rootContainer } from "tsyringe";
 import { describe, expect, it } from "vitest";
@@ -15,6 +13,7 @@ import {
 } from "../../../src/container/index.js";
 import { Engine } from "../../../src/engine/engine.js";
 import { createMemoryLogger } from "../../../src/logging/memory-logger.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const ENV = {
   CUSTODY_KEY: randomBytes(32).toString("base64"),
@@ -23,7 +22,7 @@ const ENV = {
 };
 
 function testConfig() {
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-container-"));
+  const dir = scratchDir("closeloop-container-");
   const yaml = `
 dataDir: ${dir}
 custody: { key: { env: CUSTODY_KEY } }

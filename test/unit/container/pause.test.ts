@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
@@ -14,13 +13,14 @@ import { CloseloopError } from "../../../src/domain/errors.js";
 import type { PlannedAction } from "../../../src/domain/plan.js";
 import { createMemoryLogger } from "../../../src/logging/memory-logger.js";
 import { makeFinding } from "../../helpers/fakes/findings.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const ENV = { CUSTODY_KEY: randomBytes(32).toString("base64"), SNOW: "s" };
 const fixed = () => new Date("2026-05-01T12:00:00.000Z");
 
 describe("FilePause", () => {
   it("pauses once, keeps the first time and reason, and resumes", () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-pause-"));
+    const dir = scratchDir("closeloop-pause-");
     const pause = new FilePause(join(dir, "data"), fixed);
 
     expect(pause.isPaused()).toBe(false);
@@ -36,7 +36,7 @@ describe("FilePause", () => {
   });
 
   it("counts a damaged flag file as paused rather than running", () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-pause-"));
+    const dir = scratchDir("closeloop-pause-");
     writeFileSync(join(dir, "paused.json"), "{not json");
 
     expect(new FilePause(dir).state()?.reason).toContain("unreadable");
@@ -45,7 +45,7 @@ describe("FilePause", () => {
 
 describe("the container's guarded targets", () => {
   it("refuses every action while paused, before the target is called", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-guard-"));
+    const dir = scratchDir("closeloop-guard-");
     const config = parseConfig(
       `
 dataDir: ${dir}

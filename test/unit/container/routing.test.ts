@@ -1,7 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve as resolvePath } from "node:path";
+import { resolve as resolvePath } from "node:path";
 import { container as rootContainer } from "tsyringe";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
@@ -12,6 +10,7 @@ import {
 } from "../../../src/container/index.js";
 import { createMemoryLogger } from "../../../src/logging/memory-logger.js";
 import { makeFinding } from "../../helpers/fakes/findings.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const ENV = {
   CUSTODY_KEY: randomBytes(32).toString("base64"),
@@ -19,7 +18,7 @@ const ENV = {
 };
 
 function config() {
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-routing-"));
+  const dir = scratchDir("closeloop-routing-");
   return parseConfig(
     `
 dataDir: ${dir}

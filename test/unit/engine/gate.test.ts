@@ -22,6 +22,7 @@ const input = (over: Partial<GateInput> = {}): GateInput => ({
   reading: reading(),
   ownUserId: "bot",
   planHash: "hash",
+  target: { id: "pg-1", planned: "db:5432/app", current: "db:5432/app" },
   allowedGroups: undefined,
   now: new Date("2026-05-04T09:00:00.000Z"),
   ...over,
@@ -81,6 +82,29 @@ describe("checkGate", () => {
 
     expect(r).toMatchObject({ pass: false, block: "on_hold" });
     expect(r.pass ? "" : r.reason).toMatch(/^ON_HOLD: /);
+  });
+
+  it("blocks a plan whose target now points at another system", () => {
+    const target = { id: "pg-1", planned: "db:1/app", current: "db:55432/app" };
+
+    const r = checkGate(input({ target }));
+
+    expect(r).toMatchObject({ pass: false, block: "target_changed" });
+    expect(r.pass ? "" : r.reason).toBe(
+      "TARGET_CHANGED: pg-1 now points at db:55432/app, the approved plan at db:1/app; " +
+        "a new plan and approval are needed",
+    );
+  });
+
+  it("blocks a stored plan that does not record its target's endpoint", () => {
+    const target = { id: "pg-1", planned: undefined, current: "db:5432/app" };
+
+    const r = checkGate(input({ target }));
+
+    expect(r).toMatchObject({ pass: false, block: "target_changed" });
+    expect(r.pass ? "" : r.reason).toMatch(
+      /^TARGET_CHANGED: pg-1 now points at db:5432\/app, the approved plan does not record/,
+    );
   });
 
   it("passes a change already in Implement", () => {

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Finding } from "../../../src/domain/finding.js";
@@ -9,6 +8,7 @@ import {
   parseCodeowners,
   resolveOwner,
 } from "../../../src/identity/index.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 function finding(
   files: string[],
@@ -71,7 +71,7 @@ describe("CODEOWNERS", () => {
 });
 
 describe("resolveOwner", () => {
-  const root = mkdtempSync(join(tmpdir(), "closeloop-owners-"));
+  const root = scratchDir("closeloop-owners-");
   mkdirSync(join(root, ".github"));
   writeFileSync(join(root, ".github", "CODEOWNERS"), CODEOWNERS);
 

@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { collectFindings, scanTlsEndpoint } from "../../../src/ingest/index.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "closeloop-certs-"));
+const dir = scratchDir("closeloop-certs-");
 
 function selfSigned(name: string, days: number): { cert: string; key: string } {
   const key = join(dir, `${name}.key`);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 /**
  * The same secret as three scanners report it (reference/finding-formats.md §1, §2, §6): TruffleHog
@@ -32,7 +32,7 @@ export function freshValue(kind: ValueKind): { value: string; secret: string } {
 
 export function threeReports(kind: ValueKind): ThreeReports {
   const { value, secret } = freshValue(kind);
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-cross-source-"));
+  const dir = scratchDir("closeloop-cross-source-");
   const write = (name: string, text: string) => {
     const path = join(dir, name);
     writeFileSync(path, text);
@@ -116,7 +116,7 @@ export function threeReports(kind: ValueKind): ThreeReports {
 
 /** A GitHub secret scanning alert for the same value, with `secret` or pulled with hide_secret. */
 export function githubAlert(value: string | null): string {
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-cross-source-"));
+  const dir = scratchDir("closeloop-cross-source-");
   const path = join(dir, "alerts.json");
   writeFileSync(
     path,

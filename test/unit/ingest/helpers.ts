@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 export const FIXTURES = fileURLToPath(
   new URL("../../fixtures/findings/", import.meta.url),
@@ -13,7 +13,7 @@ export function fixture(path: string): string {
 
 /** Writes a report into a fresh temp directory and returns its path. */
 export function writeReport(name: string, content: string | Buffer): string {
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-ingest-"));
+  const dir = scratchDir("closeloop-ingest-");
   const path = join(dir, name);
   writeFileSync(path, content);
   return path;

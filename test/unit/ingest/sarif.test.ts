@@ -1,16 +1,10 @@
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectFindings } from "../../../src/ingest/index.js";
 import { sha256Hex } from "../../../src/domain/secret.js";
 import { fixture, writeReport } from "./helpers.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const SECRETLINT = fixture("sarif/secretlint-postgres.sarif");
 const PROJECT = fixture("sarif/project");
@@ -56,7 +50,7 @@ describe("SARIF", () => {
   });
 
   it("reads only files inside sourceRoot", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-sarif-"));
+    const dir = scratchDir("closeloop-sarif-");
     mkdirSync(join(dir, "root"));
     writeFileSync(
       join(dir, "outside.env"),
@@ -75,7 +69,7 @@ describe("SARIF", () => {
   });
 
   it("accepts file:// URIs and CRLF sources", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-sarif-"));
+    const dir = scratchDir("closeloop-sarif-");
     copyFileSync(join(PROJECT, "app.env"), join(dir, "app.env"));
     writeFileSync(
       join(dir, "app.env"),

@@ -1,11 +1,4 @@
-import {
-  mkdtempSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-  cpSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync, cpSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -15,6 +8,7 @@ import {
 } from "../../../src/domain/secret.js";
 import { createMappingRenderer } from "../../../src/mapping/renderer.js";
 import { fixtureContext, fixtureFinding } from "./fixture.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const GOLDEN = join(import.meta.dirname, "golden");
 
@@ -24,7 +18,7 @@ function golden(name: string): unknown {
 
 /** A copy of the shipped mappings with one file replaced. */
 function mappingsWith(file: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-mappings-"));
+  const dir = scratchDir("closeloop-mappings-");
   cpSync("mappings", dir, { recursive: true });
   mkdirSync(join(dir, file, ".."), { recursive: true });
   writeFileSync(join(dir, file), text);
@@ -167,7 +161,7 @@ describe("createMappingRenderer with a bad mapping", () => {
   });
 
   it("fails when a required ITSM has no mapping file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "closeloop-mappings-"));
+    const dir = scratchDir("closeloop-mappings-");
 
     expect(() => createMappingRenderer(dir, { require: ["jira"] })).toThrow(
       expect.objectContaining({ code: "MAPPING_MISSING" }),

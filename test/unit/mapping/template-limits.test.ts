@@ -1,16 +1,16 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createMappingRenderer } from "../../../src/mapping/renderer.js";
 import { TEMPLATE_LIMITS } from "../../../src/mapping/template-limits.js";
 import { fixtureContext, fixtureFinding } from "./fixture.js";
+import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const SNOW = "servicenow/change_request.yaml";
 
 /** The shipped mappings with the ServiceNow `category` field set to `template`. */
 function mappingsWithCategory(template: string, more = ""): string {
-  const dir = mkdtempSync(join(tmpdir(), "closeloop-limits-"));
+  const dir = scratchDir("closeloop-limits-");
   cpSync("mappings", dir, { recursive: true });
   const text = readFileSync(join("mappings", SNOW), "utf8").replace(
     "category: Security",

@@ -88,6 +88,33 @@ describe("Jira webhook receiver", () => {
     expect(logs.map((l) => l.event)).toContain("webhook.rejected");
   });
 
+  it("names the wrong and missing fields of a bad payload, never their values", async () => {
+    const { hints, logs, send } = jiraSetup();
+
+    const result = await send(
+      { timestamp: "sk_live_not_a_number", issue: { id: "10042" } },
+      "d-bad",
+    );
+
+    const fields = ["timestamp", "webhookEvent"];
+    expect(result).toEqual({
+      status: 400,
+      body: { error: "payload", fields },
+    });
+    expect(logs).toContainEqual({
+      level: "warn",
+      event: "webhook.rejected",
+      fields: {
+        itsm: "jira",
+        instance: "jira-prod",
+        reason: "payload",
+        fields,
+      },
+    });
+    expect(JSON.stringify(logs)).not.toContain("sk_live_not_a_number");
+    expect(hints).toEqual([]);
+  });
+
   it("rejects a delivery without a signature", async () => {
     const { hints, receive } = jiraSetup();
 
@@ -202,6 +229,7 @@ describe("ServiceNow webhook receiver", () => {
   const sysId = "a".repeat(32);
   const setup = () => {
     const hints: WebhookHint[] = [];
+    const logs: RecordedLog[] = [];
     let failing = false;
     const receive = createServiceNowWebhookReceiver({
       instance: "snow-prod",
@@ -211,7 +239,7 @@ describe("ServiceNow webhook receiver", () => {
         if (failing) throw new Error("engine busy");
         hints.push(hint);
       },
-      logger: recordingLogger([]),
+      logger: recordingLogger(logs),
       now: () => NOW,
     });
     const failNext = (value: boolean) => {
@@ -264,7 +292,7 @@ describe("ServiceNow webhook receiver", () => {
       );
       return receive(request({ "x-closeloop-signature": signature(raw) }), raw);
     };
-    return { hints, send, sendSigned, body, post, failNext };
+    return { hints, logs, send, sendSigned, body, post, failNext };
   };
   const macOf = (raw: Buffer, key = secret) =>
     createHmac("sha256", key.reveal()).update(raw).digest();
@@ -385,6 +413,33 @@ describe("ServiceNow webhook receiver", () => {
 
     expect([charset.status, form.status]).toEqual([202, 415]);
     expect(hints).toHaveLength(1);
+  });
+
+  it("names the wrong and missing fields of a bad payload, never their values", async () => {
+    const { hints, logs, post } = setup();
+    const raw = Buffer.from(
+      JSON.stringify({ table: "change_request", sys_id: "not-a-sys-id" }),
+    );
+
+    const result = await post(raw);
+
+    const fields = ["sys_id", "sys_mod_count", "sys_updated_on"];
+    expect(result).toEqual({
+      status: 400,
+      body: { error: "payload", fields },
+    });
+    expect(logs).toContainEqual({
+      level: "warn",
+      event: "webhook.rejected",
+      fields: {
+        itsm: "servicenow",
+        instance: "snow-prod",
+        reason: "payload",
+        fields,
+      },
+    });
+    expect(JSON.stringify(logs)).not.toContain("not-a-sys-id");
+    expect(hints).toEqual([]);
   });
 
   it("rejects a body signed with another secret and ignores its own echo", async () => {

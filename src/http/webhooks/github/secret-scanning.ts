@@ -6,7 +6,7 @@ import type { IngestRecord } from "../../../ingest/types.js";
 import type { Logger } from "../../../logging/logger.js";
 import { bodyKey, ReplayGuard } from "../replay-guard.js";
 import { verifySha256Signature } from "../signature.js";
-import { header, isJsonRequest } from "../types.js";
+import { failedPaths, header, isJsonRequest } from "../types.js";
 import type { WebhookHandler, WebhookResult } from "../types.js";
 
 export interface AlertRef {
@@ -60,14 +60,6 @@ const payloadSchema = z.object({
     .object({ full_name: z.string().regex(/^[\w.-]+\/[\w.-]+$/) })
     .loose(),
 });
-
-/** The paths of the fields that failed, never their values (an alert may carry the secret). */
-function failedPaths(error: z.ZodError): string[] {
-  const paths = error.issues.map((issue) =>
-    issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
-  );
-  return [...new Set(paths)];
-}
 
 /** Actions whose name is the new state; any other action needs the alert read again. */
 const STATEFUL = new Set(["created", "reopened", "resolved", "revoked"]);

@@ -36,6 +36,7 @@ function fakeTarget(outcomes: (ActionOutcome | Error)[], delayMs = 0) {
   const target: TargetAdapter = {
     kind: "runbook",
     id: "t1",
+    endpoint: () => Promise.resolve("https://runbook.example"),
     plan: () => [action],
     execute: async () => {
       seen.calls += 1;

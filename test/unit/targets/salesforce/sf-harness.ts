@@ -1,6 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SetupServer } from "msw/node";
 import type { Logger, LogFields } from "../../../../src/logging/logger.js";
@@ -14,6 +13,7 @@ import {
   type SalesforceTargetInput,
 } from "../../../../src/targets/salesforce/index.js";
 import { makeFinding, makeIdentity, manualClock } from "../harness.js";
+import { scratchDir } from "../../../helpers/scratch-dir.js";
 
 export const BASE = "http://127.0.0.1:4599";
 export const CLIENT_ID = "3MVG9SimulatedConsumerKeyForClosel00p";
@@ -25,7 +25,7 @@ const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
 export const PRIVATE_KEY_PEM = keys.privateKey
   .export({ type: "pkcs8", format: "pem" })
   .toString();
-const keyDir = mkdtempSync(join(tmpdir(), "closeloop-sf-"));
+const keyDir = scratchDir("closeloop-sf-");
 export const PRIVATE_KEY_FILE = join(keyDir, "connector.key");
 writeFileSync(PRIVATE_KEY_FILE, PRIVATE_KEY_PEM, { mode: 0o600 });
 
