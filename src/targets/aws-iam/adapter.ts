@@ -163,7 +163,10 @@ export function createAwsIamTarget(
       // IAM is global to the account; the region and any endpoint override name where STS and
       // IAM are asked, so a simulator or another partition is never taken for the same account.
       const account = (await liveDeps.connectorAccount()) || "(unknown)";
-      const via = config.endpoints.iam === undefined ? "" : ` via ${config.endpoints.iam}`;
+      const via =
+        config.endpoints.iam === undefined
+          ? ""
+          : ` via ${config.endpoints.iam}`;
       return `account ${account} (${config.region})${via}`;
     },
     plan: (identity: Identity, finding: Finding) =>
