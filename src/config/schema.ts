@@ -51,17 +51,19 @@ export const custodyConfigSchema = z
   .strict();
 
 /** Every condition given must hold; a list matches any of its values. */
+const routingConditionsSchema = z
+  .object({
+    detector: oneOrMany(id).optional(),
+    targetId: oneOrMany(id).optional(),
+    targetKind: oneOrMany(z.enum(TARGET_KINDS)).optional(),
+    owner: oneOrMany(id).optional(),
+    kind: oneOrMany(z.enum(FINDING_KINDS)).optional(),
+  })
+  .strict();
+
 export const routingRuleSchema = z
   .object({
-    when: z
-      .object({
-        detector: oneOrMany(id).optional(),
-        targetId: oneOrMany(id).optional(),
-        targetKind: oneOrMany(z.enum(TARGET_KINDS)).optional(),
-        owner: oneOrMany(id).optional(),
-        kind: oneOrMany(z.enum(FINDING_KINDS)).optional(),
-      })
-      .strict(),
+    when: routingConditionsSchema,
     /** ITSM instance ids; the first is where the approval is read. */
     itsm: z.array(id).min(1),
     jiraProject: id.optional(),
@@ -70,19 +72,14 @@ export const routingRuleSchema = z
 
 /**
  * Where a finding that resolves to no target gets a manual-remediation ticket: the first rule
- * whose every condition holds, else `itsm`. Without a match it stays `unresolved`.
+ * whose every condition holds, else `itsm`. Without a match it stays `unresolved`. Such a finding
+ * has no target, so its rules cannot name one.
  */
-export const unresolvedRuleSchema = z
-  .object({
-    when: z
-      .object({
-        detector: oneOrMany(id).optional(),
-        owner: oneOrMany(id).optional(),
-        kind: oneOrMany(z.enum(FINDING_KINDS)).optional(),
-      })
+export const unresolvedRuleSchema = routingRuleSchema
+  .extend({
+    when: routingConditionsSchema
+      .omit({ targetId: true, targetKind: true })
       .strict(),
-    itsm: z.array(id).min(1),
-    jiraProject: id.optional(),
   })
   .strict();
 

@@ -4,7 +4,7 @@ import type { FindingRecord, TicketRecord } from "../../store/types.js";
 import { correlationIdFor } from "../correlation.js";
 import type { StepContext, StepOutcome } from "../context.js";
 import type { EngineRoute } from "../types.js";
-import { LOOKUP_RETRY_MS, openTicket } from "./ticket-step.js";
+import { LOOKUP_RETRY_MS, openTicket, withJiraProject } from "./ticket-step.js";
 
 /** The marker of a cycle's manual-remediation ticket: never the same as a change's. */
 export function manualCorrelationIdFor(
@@ -240,15 +240,14 @@ function manualDraft(
     correlationId: ticket.correlationId,
     owner: unresolved.owner ?? null,
   });
-  const project = manualRoute(ctx, record, unresolved)?.jiraProject;
-  const fields =
-    ticket.itsm === "jira" && project !== undefined
-      ? { ...rendered, project }
-      : rendered;
   return {
     findingFingerprint: record.fingerprint,
     correlationId: ticket.correlationId,
-    fields,
+    fields: withJiraProject(
+      ticket.itsm,
+      rendered,
+      manualRoute(ctx, record, unresolved)?.jiraProject,
+    ),
     plan: null,
     planText: "",
   };

@@ -75,16 +75,14 @@ function draftFor(
     correlationId: ticket.correlationId,
     owner: identity.owner ?? null,
   });
-  // A routing rule's Jira project is chosen per owner: it wins over the mapping's project.
-  const project = routeOf(ctx, record).jiraProject;
-  const fields =
-    ticket.itsm === "jira" && project !== undefined
-      ? { ...rendered, project }
-      : rendered;
   return {
     findingFingerprint: record.fingerprint,
     correlationId: ticket.correlationId,
-    fields,
+    fields: withJiraProject(
+      ticket.itsm,
+      rendered,
+      routeOf(ctx, record).jiraProject,
+    ),
     plan,
     planText,
   };
@@ -225,4 +223,15 @@ export async function ticketingStep(
   });
   ctx.emit("approval.requested", moved.record, {}, ref);
   return moved;
+}
+
+/** A routing rule's Jira project is chosen per owner: it wins over the mapping's project. */
+export function withJiraProject<T extends object>(
+  itsm: string,
+  rendered: T,
+  project: string | undefined,
+): T | (T & { project: string }) {
+  return itsm === "jira" && project !== undefined
+    ? { ...rendered, project }
+    : rendered;
 }
