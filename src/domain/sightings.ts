@@ -78,8 +78,8 @@ function locationOf(t: LocationTuple | null[]): FindingLocation {
 /** The locations of one finding gathered since they were last staged (see `drainLocations`). */
 export interface StagedLocations {
   fingerprint: string;
-  /** Location keys separated by newlines. */
-  locations: string;
+  /** Location keys separated by newlines, as text or as its UTF-8 bytes. */
+  locations: string | Buffer;
   omitted: number;
 }
 
@@ -138,6 +138,11 @@ export class Sightings {
     return this.shell.fingerprint;
   }
 
+  /** Whether `drainLocations` would hand on anything: locations or an omitted count. */
+  get pending(): boolean {
+    return this.#keys.length > 0 || this.#omitted > 0;
+  }
+
   /** How many locations are held: the weight of this finding in memory. */
   get size(): number {
     return this.#keys.length;
@@ -149,15 +154,28 @@ export class Sightings {
     for (const l of other.locations) this.#addKey(locationKey(l));
   }
 
+  /** `absorb` but for the locations, which the caller holds elsewhere (see LocationArena). */
+  absorbApart(other: Finding): void {
+    this.#absorbFields(other);
+    this.#omitted += other.locationsOmitted ?? 0;
+  }
+
+  /** One location key, as `absorb` would add it. */
+  addKey(key: string): void {
+    this.#addKey(key);
+  }
+
   /** `absorb` of another shell staged for the same finding. */
   absorbShell(shell: Finding): void {
     this.#absorbFields(shell);
   }
 
   /** Locations staged by `drainLocations`, read back, in the order they were staged. */
-  addStaged(locations: string, omitted: number): void {
+  addStaged(locations: string | Buffer, omitted: number): void {
     this.#omitted += omitted;
-    this.#addKeys(locations);
+    this.#addKeys(
+      typeof locations === "string" ? locations : locations.toString("utf8"),
+    );
   }
 
   /** The finding without its locations, as JSON. */

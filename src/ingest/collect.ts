@@ -1,26 +1,36 @@
-import { Sightings } from "../domain/sightings.js";
+import { locationKey, Sightings } from "../domain/sightings.js";
 import type {
   SightedBatch,
   SightedRecord,
   StagedLocations,
 } from "../domain/sightings.js";
+import { LocationArena } from "./location-arena.js";
 import { openReport } from "./read-report.js";
 import type { IngestRecord, IngestResult, ReadOptions } from "./types.js";
 
 /**
  * What is held in memory while a report is merged, whatever its size. Past this many locations
- * (about 300 bytes each) they are handed on and forgotten; past this many findings (about 1.5 KB
- * each), the findings too. The consumer merges what it is handed by fingerprint, on disk (see
- * store/sqlite/staging.ts). A report whose findings fit is merged whole in memory.
+ * (about 300 bytes each as strings) they are handed on and forgotten; past this many findings
+ * (about 1.5 KB each), the findings too. The consumer merges what it is handed by fingerprint, on
+ * disk (see store/sqlite/staging.ts). A report whose findings fit is merged whole in memory.
  *
- * Locations are handed on while they are still in V8's young generation (a few chunks' worth):
- * held longer, they are promoted, and at 100,000 the old generation grew past 400 MB of them
- * between two full collections on a 1 GB report.
+ * Past the first hand-on, repeat sightings' locations are held as bytes in a LocationArena, not
+ * as strings: a hundred thousand strings held for a while are promoted to V8's old generation
+ * (at 100,000 it grew past 400 MB of them on a 1 GB report), bytes in a buffer are not. A full
+ * arena is handed on as one row per finding, not one per location.
  */
 export interface MergeBounds {
   locations: number;
   findings: number;
+  /**
+   * Once anything has been handed on, repeat sightings' locations are held as bytes in an arena
+   * of about this size (see LocationArena) and handed on one row per finding when it is full.
+   */
+  arenaBytes?: number;
 }
+
+/** 16 MB: about 150,000 locations, a tenth of a 1 GB report's. */
+const ARENA_BYTES = 16 * 1024 * 1024;
 
 export const DEFAULT_MERGE_BOUNDS: MergeBounds = {
   locations: 2_000,
@@ -87,43 +97,86 @@ async function* mergeInBatches(
   batches: AsyncIterable<IngestRecord[]>,
   bounds: MergeBounds,
 ): AsyncGenerator<FindingBatch> {
-  let byFingerprint = new Map<string, SightedRecord>();
+  let byFingerprint = new Map<string, Held>();
+  let holders: Held[] = [];
   let held = 0;
+  // Set once something has been handed on: from then on, repeat sightings' locations go to the
+  // arena, not to their finding, and the consumer merges on disk in any case.
+  let spilled = false;
+  const arenaBytes = bounds.arenaBytes ?? ARENA_BYTES;
+  const arena = spillable(bounds) ? new LocationArena(arenaBytes) : null;
+  const drainArena = (): FindingBatch => ({
+    kind: "locations",
+    locations: arena?.drain(holders.map((h) => h.record.sightings)) ?? [],
+  });
   for await (const batch of batches) {
     for (const record of batch) {
       const known = byFingerprint.get(record.finding.fingerprint);
       if (known === undefined) {
         const sightings = new Sightings(record.finding);
         held += sightings.size;
-        byFingerprint.set(record.finding.fingerprint, {
-          sightings,
-          secret: record.secret,
-        });
+        const h = {
+          record: { sightings, secret: record.secret },
+          index: holders.length,
+        };
+        byFingerprint.set(record.finding.fingerprint, h);
+        holders.push(h);
         continue;
       }
-      const before = known.sightings.size;
-      known.sightings.absorb(record.finding);
-      held += known.sightings.size - before;
-      if (known.secret === null) known.secret = record.secret;
+      const { sightings } = known.record;
+      if (spilled && arena !== null) {
+        sightings.absorbApart(record.finding);
+        for (const l of record.finding.locations)
+          arena.add(known.index, locationKey(l));
+      } else {
+        const before = sightings.size;
+        sightings.absorb(record.finding);
+        held += sightings.size - before;
+      }
+      if (known.record.secret === null) known.record.secret = record.secret;
     }
     if (byFingerprint.size >= bounds.findings) {
+      if (arena !== null && arena.used > 0) yield drainArena();
       yield {
         kind: "findings",
-        records: [...byFingerprint.values()],
+        records: holders.map((h) => h.record),
         last: false,
       };
       byFingerprint = new Map();
+      holders = [];
       held = 0;
-    } else if (held >= bounds.locations) {
+      spilled = true;
+    } else if (!spilled && held >= bounds.locations) {
       const drained: StagedLocations[] = [];
-      for (const m of byFingerprint.values()) {
-        if (m.sightings.size > 0) drained.push(m.sightings.drainLocations());
+      for (const { record } of holders) {
+        const { sightings } = record;
+        if (sightings.size > 0) drained.push(sightings.drainLocations());
       }
       yield { kind: "locations", locations: drained };
       held = 0;
+      spilled = arena !== null;
+    } else if (arena !== null && arena.used >= arenaBytes) {
+      yield drainArena();
     }
   }
-  yield { kind: "findings", records: [...byFingerprint.values()], last: true };
+  if (arena !== null && arena.used > 0) yield drainArena();
+  arena?.release();
+  yield {
+    kind: "findings",
+    records: holders.map((h) => h.record),
+    last: true,
+  };
+}
+
+/** A finding being merged and its place among those held (its locations' owner in the arena). */
+interface Held {
+  record: SightedRecord;
+  index: number;
+}
+
+/** Bounds that ever hand locations on: a whole-file read merges in memory, arena-less. */
+function spillable(bounds: MergeBounds): boolean {
+  return Number.isFinite(bounds.locations) && Number.isFinite(bounds.findings);
 }
 
 /** Two sightings of one credential merged into a new record (see Sightings). */

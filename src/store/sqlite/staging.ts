@@ -25,7 +25,7 @@ interface StagedRow {
   fingerprint: string;
   kind: typeof SHELL | typeof LOCATIONS;
   shell_json: string | null;
-  locations: string;
+  locations: string | Buffer;
   omitted: number;
   key_id: string | null;
   iv: Buffer | null;

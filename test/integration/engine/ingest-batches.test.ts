@@ -64,6 +64,24 @@ describe("ingest of a report larger than one batch", () => {
     }
   });
 
+  it("stores the same findings when repeat sightings fill several tiny location arenas", async () => {
+    const path = join(h.dir, "arena.json");
+    writeReport(path);
+    const report = await streamFindings(path, {}, { ...TINY, arenaBytes: 64 });
+
+    await h.engine.ingestBatches(report.batches);
+
+    const stored = await h.store.listFindings();
+    const whole = await collectFindings(path);
+    expect(stored).toHaveLength(DISTINCT);
+    for (const record of whole.records) {
+      const f = stored.find(
+        (s) => s.fingerprint === record.finding.fingerprint,
+      );
+      expect(f?.finding.locations).toEqual(record.finding.locations);
+    }
+  });
+
   it("stores nothing when the report breaks after its first batches", async () => {
     const path = join(h.dir, "broken.json");
     writeReport(path, ',\n{"RuleID": "generic-api-key", "File": ');
