@@ -62,7 +62,7 @@ export class ArrayBatcher {
     return this.#pushFast();
   }
 
-  /** Items left at the end (only lenient or broken input has any); throws on a truncated file. */
+  /** Items left at the end (only lenient or broken input leaves some); throws if truncated. */
   end(): SplitBatch {
     let last: SplitBatch = EMPTY;
     if (this.#mode === "prelude" && this.#exact === null) {
