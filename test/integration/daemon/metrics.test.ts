@@ -1,6 +1,11 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { eventually as waitFor } from "../../helpers/eventually.js";
+import { metricTotal as total } from "../../helpers/metrics-text.js";
 import { startDaemonHarness, type Daemon } from "./harness.js";
+
+/** The loop through the daemon takes longer than one webhook: 15 s of polling at most. */
+const eventually = <T>(check: () => Promise<T | undefined> | T | undefined) =>
+  waitFor(check, 150);
 
 let daemon: Daemon | undefined;
 let stop: AbortController | undefined;
@@ -9,42 +14,6 @@ afterEach(async () => {
   await daemon?.close();
   daemon = undefined;
 });
-
-/** Polls `check` until it answers a value; bounded by attempts, not by a timing assertion. */
-async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  attempts = 150,
-): Promise<T> {
-  for (let i = 0; i < attempts; i += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error("condition never held");
-}
-
-/** The sum of the samples of `name` whose labels include `labels`; 0 when none is there. */
-function total(
-  text: string,
-  name: string,
-  labels: Record<string, string> = {},
-): number {
-  let sum = 0;
-  for (const line of text.split("\n")) {
-    const match = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match?.[1] !== name) continue;
-    const found = new Map(
-      [...(match[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((m) => [
-        m[1],
-        m[2],
-      ]),
-    );
-    if (Object.entries(labels).every(([k, v]) => found.get(k) === v)) {
-      sum += Number(match[3]);
-    }
-  }
-  return sum;
-}
 
 describe("closeloop run serves /metrics fed by the whole loop", () => {
   it("shows the revocation time, the actions, the ServiceNow requests and a 429 after a finding closes", async () => {

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { SecretValue } from "../../../src/domain/secret.js";
 import { signSha256 } from "../../../src/http/webhooks/index.js";
+import { eventually } from "../../helpers/eventually.js";
 import {
   GITHUB_SECRET,
   startDaemonHarness,
@@ -16,19 +16,6 @@ afterEach(async () => {
   await daemon?.close();
   daemon = undefined;
 });
-
-/** Polls `check` until it answers a value; bounded by attempts, not by a timing assertion. */
-async function eventually<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  attempts = 100,
-): Promise<T> {
-  for (let i = 0; i < attempts; i += 1) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error("condition never held");
-}
 
 const LEAKED = "ghp_NotARealTokenButLooksLikeOne000000000";
 
