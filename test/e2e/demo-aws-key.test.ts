@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AwsSimulator } from "../../src/sandbox/aws/index.js";
 import type { ServiceNowSimulator } from "../../src/sandbox/servicenow/index.js";
 import {
-  changeInSimulator,
+  expectClosedChange,
   eventNamed,
   runScenario,
   sampleSetting,
@@ -18,12 +18,7 @@ describe("closeloop demo --scenario aws-key", () => {
 
     const run = await runScenario("aws-key");
 
-    const last = run.events.at(-1)!;
-    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
-    const change = changeInSimulator(run, String(last.change));
-    expect(change.state).toBe("3");
-    expect(change.closeCode).toBe("successful");
-    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+    const last = expectClosedChange(run);
 
     const aws = systemNamed<AwsSimulator>(run, "aws");
     expect(aws.state.users.get("ci-deployer")?.keys.has(keyId)).toBe(false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { GithubSimulator } from "../../src/sandbox/github/index.js";
 import {
-  changeInSimulator,
+  expectClosedChange,
   eventNamed,
   runScenario,
   sampleSetting,
@@ -17,12 +17,7 @@ describe("closeloop demo --scenario github-token", () => {
 
     const run = await runScenario("github-token");
 
-    const last = run.events.at(-1)!;
-    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
-    const change = changeInSimulator(run, String(last.change));
-    expect(change.state).toBe("3");
-    expect(change.closeCode).toBe("successful");
-    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+    expectClosedChange(run);
 
     const github = systemNamed<GithubSimulator>(run, "github");
     expect(github.state.tokens.get(token)?.active).toBe(false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SalesforceSimulator } from "../../src/sandbox/salesforce/index.js";
 import {
-  changeInSimulator,
+  expectClosedChange,
   eventNamed,
   runScenario,
   sampleSetting,
@@ -17,12 +17,7 @@ describe("closeloop demo --scenario salesforce-user", () => {
 
     const run = await runScenario("salesforce-user");
 
-    const last = run.events.at(-1)!;
-    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
-    const change = changeInSimulator(run, String(last.change));
-    expect(change.state).toBe("3");
-    expect(change.closeCode).toBe("successful");
-    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+    expectClosedChange(run);
 
     const org = systemNamed<SalesforceSimulator>(run, "salesforce").state;
     const userId = org.userByName(user)!.Id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  changeInSimulator,
+  expectClosedChange,
   eventNamed,
   issueInSimulator,
   leakedPostgresPassword,
@@ -11,12 +11,7 @@ describe("closeloop demo --scenario servicenow+jira", () => {
   it("closes the CAB's change and the team's task, both carrying the same evidence", async () => {
     const run = await runScenario("servicenow+jira");
 
-    const last = run.events.at(-1)!;
-    expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
-    const change = changeInSimulator(run, String(last.change));
-    expect(change.state).toBe("3");
-    expect(change.closeCode).toBe("successful");
-    expect(change.attachmentHashes).toContain(last.evidenceSha256);
+    const last = expectClosedChange(run);
     const task = issueInSimulator(run, String(last.task));
     expect(task.statusCategory).toBe("done");
     expect(task.attachmentHashes).toContain(last.evidenceSha256);

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -81,6 +82,20 @@ export function changeInSimulator(run: ScenarioRun, number: string) {
     closeCode: change?.close_code,
     attachmentHashes: files.map((a) => sha256(a.bytes)),
   };
+}
+
+/**
+ * The run ended `closed`, and its ServiceNow change is Closed (3) as successful with the
+ * evidence the run reported attached; returns the last event for the scenario's own checks.
+ */
+export function expectClosedChange(run: ScenarioRun): Record<string, unknown> {
+  const last = run.events.at(-1)!;
+  expect(last).toMatchObject({ event: "demo.finished", state: "closed" });
+  const change = changeInSimulator(run, String(last.change));
+  expect(change.state).toBe("3");
+  expect(change.closeCode).toBe("successful");
+  expect(change.attachmentHashes).toContain(last.evidenceSha256);
+  return last;
 }
 
 /** An issue as the Jira simulator holds it: status category, attachments' SHA-256, links. */
