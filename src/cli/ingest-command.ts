@@ -1,11 +1,9 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { Finding } from "../domain/finding.js";
-import { findingToDryRunJson } from "../ingest/index.js";
+import type { Sightings } from "../domain/sightings.js";
+import { dryRunJsonLine } from "../ingest/dry-run.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
-import { withCloseloop } from "./container.js";
-import { findSource, pullSource } from "./daemon/pull-source.js";
-import { mergedFindings, readReportFile } from "./ingest-file.js";
+import { mergedSightings, readReportFile } from "./ingest-file.js";
 import { InputError } from "../domain/errors.js";
 import type { CliIo, CliOutcome } from "./io.js";
 import { configPathFrom, writeJsonLine, writeLine } from "./io.js";
@@ -109,8 +107,8 @@ export function registerIngestCommand(
 
       if (options.dryRun) {
         await readReportFile(io, path, readOptions, async (report) => {
-          for await (const finding of mergedFindings(report.batches)) {
-            printDryRun(io, finding, options.json);
+          for await (const sightings of mergedSightings(report.batches)) {
+            printDryRun(io, sightings, options.json);
           }
         });
         warnMasked(io, file, masked, options.sourceRoot);
@@ -119,6 +117,8 @@ export function registerIngestCommand(
 
       // The configuration is read before the report: a bad one fails fast, not after 1 GB.
       const configPath = configPathFrom(options.config, io.env);
+      // Loaded here: a dry run needs neither the store nor any adapter.
+      const { withCloseloop } = await import("./container.js");
       const { format, value } = await withCloseloop(
         configPath,
         io,
@@ -179,6 +179,8 @@ async function ingestSource(
   options: IngestOptions,
 ): Promise<void> {
   const configPath = configPathFrom(options.config, io.env);
+  const { withCloseloop } = await import("./container.js");
+  const { findSource, pullSource } = await import("./daemon/pull-source.js");
   const pull = await withCloseloop(configPath, io, (closeloop) =>
     pullSource(closeloop, findSource(closeloop.config.sources, id), io.env),
   );
@@ -198,12 +200,13 @@ async function ingestSource(
   );
 }
 
-function printDryRun(io: CliIo, finding: Finding, json: boolean): void {
+function printDryRun(io: CliIo, sightings: Sightings, json: boolean): void {
   if (json) {
-    writeJsonLine(io, findingToDryRunJson(finding));
+    writeLine((t) => io.out(t), dryRunJsonLine(sightings));
     return;
   }
-  const where = finding.locations[0];
+  const finding = sightings.shell;
+  const where = sightings.firstLocation;
   const at =
     where?.file === undefined
       ? ""

@@ -1,7 +1,6 @@
 import { setFlagsFromString } from "node:v8";
-import type { Finding } from "../domain/finding.js";
 import { streamFindings } from "../ingest/index.js";
-import type { SightedRecord } from "../domain/sightings.js";
+import type { SightedRecord, Sightings } from "../domain/sightings.js";
 import type {
   FindingBatch,
   FormatName,
@@ -68,12 +67,13 @@ async function* clearedAfter<T>(
 /**
  * Every finding of the batches once, merged, for `--dry-run`, which stores nothing. When they
  * came in one batch (the report fit in memory), in the order first seen; otherwise the partials
- * go to a scratch SQLite file of their own, deleted at the end, and come back in fingerprint
- * order. Nothing secret is staged: the dry run has no use for the raw values.
+ * go to a scratch file of their own, deleted at the end, and come back in fingerprint order.
+ * Nothing secret is staged: the dry run has no use for the raw values. Each comes as Sightings,
+ * not as a Finding: its line can then be written from the location keys without building them.
  */
-export async function* mergedFindings(
+export async function* mergedSightings(
   batches: AsyncIterable<FindingBatch>,
-): AsyncGenerator<Finding> {
+): AsyncGenerator<Sightings> {
   let whole: SightedRecord[] | null = null;
   let staging: FindingStaging | null = null;
   try {
@@ -96,10 +96,10 @@ export async function* mergedFindings(
       );
     }
     if (staging === null) {
-      for (const record of whole ?? []) yield record.sightings.toFinding();
+      for (const record of whole ?? []) yield record.sightings;
       return;
     }
-    for (const upsert of staging.merged()) yield upsert.finding;
+    for (const upsert of staging.merged()) yield upsert.sightings;
   } finally {
     staging?.close();
   }

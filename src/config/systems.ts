@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { ownershipSchema, targetMatchSchema } from "../identity/index.js";
-import { jiraInstanceSchema } from "../itsm/jira/index.js";
-import { servicenowInstanceSchema } from "../itsm/servicenow/index.js";
-import { awsIamTargetSchema } from "../targets/aws-iam/index.js";
-import { githubTargetSchema } from "../targets/github/index.js";
-import { postgresTargetSchema } from "../targets/postgres/index.js";
-import { runbookTargetSchema } from "../targets/runbook/index.js";
-import { salesforceTargetSchema } from "../targets/salesforce/index.js";
+import { ownershipSchema, targetMatchSchema } from "../identity/schema.js";
+import { jiraInstanceSchema } from "../itsm/jira/config.js";
+import { servicenowInstanceSchema } from "../itsm/servicenow/config.js";
+import { awsIamTargetSchema } from "../targets/aws-iam/schema.js";
+import { githubTargetSchema } from "../targets/github/schema.js";
+import { postgresTargetSchema } from "../targets/postgres/config.js";
+import { runbookTargetSchema } from "../targets/runbook/schema.js";
+import { salesforceTargetSchema } from "../targets/salesforce/schema.js";
 
 /**
  * The ITSM and target systems closeloop can be configured with, each described by the schema its

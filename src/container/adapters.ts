@@ -1,14 +1,8 @@
 import type { ItsmInstanceConfig, TargetConfig } from "../config/systems.js";
+import { CloseloopError } from "../domain/errors.js";
 import type { ItsmRequestMetrics } from "../itsm/http/index.js";
-import { createJiraAdapter } from "../itsm/jira/index.js";
-import { createServiceNowAdapter } from "../itsm/servicenow/index.js";
 import type { ItsmAdapter } from "../itsm/types.js";
 import type { Logger } from "../logging/logger.js";
-import { createAwsIamTarget } from "../targets/aws-iam/index.js";
-import { createGithubTarget } from "../targets/github/index.js";
-import { createPostgresTarget } from "../targets/postgres/index.js";
-import { createRunbookTarget } from "../targets/runbook/index.js";
-import { createSalesforceTarget } from "../targets/salesforce/index.js";
 import type { TargetAdapter } from "../targets/types.js";
 
 /** What every adapter factory receives besides its own configuration. */
@@ -21,28 +15,93 @@ export interface AdapterDeps {
   metrics?: ItsmRequestMetrics;
 }
 
-type ByKind<U extends { kind: string }, R> = {
-  [K in U["kind"]]: (config: Extract<U, { kind: K }>, deps: AdapterDeps) => R;
+type Factory<C, R> = (config: C, deps: AdapterDeps) => R;
+
+type Loaders<U extends { kind: string }, R> = {
+  [K in U["kind"]]: () => Promise<Factory<Extract<U, { kind: K }>, R>>;
 };
 
 /**
- * One factory per configured kind. The types make this exhaustive: a system added to
- * `config/systems.ts` does not compile until its factory is listed here.
+ * One loader per configured kind, each importing its adapter when a configuration names the kind:
+ * a run that configures ServiceNow and PostgreSQL never loads jira.js, jsforce or the AWS SDK
+ * (each tens of MB). The types make this exhaustive: a system added to `config/systems.ts` does
+ * not compile until its loader is listed here.
  */
-const ITSM_FACTORIES: ByKind<ItsmInstanceConfig, ItsmAdapter> = {
-  servicenow: (config, deps) => createServiceNowAdapter(config, deps),
-  jira: (config, deps) => createJiraAdapter(config, deps),
+const ITSM_LOADERS: Loaders<ItsmInstanceConfig, ItsmAdapter> = {
+  servicenow: async () => {
+    const { createServiceNowAdapter } =
+      await import("../itsm/servicenow/adapter.js");
+    return (config, deps) => createServiceNowAdapter(config, deps);
+  },
+  jira: async () => {
+    const { createJiraAdapter } = await import("../itsm/jira/adapter.js");
+    return (config, deps) => createJiraAdapter(config, deps);
+  },
 };
 
 // `match`, `concurrency` and `breaker` are closeloop's own (identity resolver, guard); each target
 // parses its own settings strictly.
-const TARGET_FACTORIES: ByKind<TargetConfig, TargetAdapter> = {
-  postgres: (config, deps) => createPostgresTarget(own(config), deps),
-  "aws-iam": (config, deps) => createAwsIamTarget(own(config), deps),
-  github: (config, deps) => createGithubTarget(own(config), deps),
-  salesforce: (config, deps) => createSalesforceTarget(own(config), deps),
-  runbook: (config, deps) => createRunbookTarget(own(config), deps),
+const TARGET_LOADERS: Loaders<TargetConfig, TargetAdapter> = {
+  postgres: async () => {
+    const { createPostgresTarget } =
+      await import("../targets/postgres/adapter.js");
+    return (config, deps) => createPostgresTarget(own(config), deps);
+  },
+  "aws-iam": async () => {
+    const { createAwsIamTarget } =
+      await import("../targets/aws-iam/adapter.js");
+    return (config, deps) => createAwsIamTarget(own(config), deps);
+  },
+  github: async () => {
+    const { createGithubTarget } = await import("../targets/github/adapter.js");
+    return (config, deps) => createGithubTarget(own(config), deps);
+  },
+  salesforce: async () => {
+    const { createSalesforceTarget } =
+      await import("../targets/salesforce/adapter.js");
+    return (config, deps) => createSalesforceTarget(own(config), deps);
+  },
+  runbook: async () => {
+    const { createRunbookTarget } =
+      await import("../targets/runbook/adapter.js");
+    return (config, deps) => createRunbookTarget(own(config), deps);
+  },
 };
+
+const itsmFactories = new Map<
+  string,
+  Factory<ItsmInstanceConfig, ItsmAdapter>
+>();
+const targetFactories = new Map<string, Factory<TargetConfig, TargetAdapter>>();
+
+/** Loads the adapter of every kind the configuration names: before a container is built. */
+export async function loadAdapters(config: {
+  itsm: readonly ItsmInstanceConfig[];
+  targets: readonly TargetConfig[];
+}): Promise<void> {
+  for (const { kind } of config.itsm) {
+    if (itsmFactories.has(kind)) continue;
+    const load = ITSM_LOADERS[kind] as () => Promise<
+      Factory<ItsmInstanceConfig, ItsmAdapter>
+    >;
+    itsmFactories.set(kind, await load());
+  }
+  for (const { kind } of config.targets) {
+    if (targetFactories.has(kind)) continue;
+    const load = TARGET_LOADERS[kind] as () => Promise<
+      Factory<TargetConfig, TargetAdapter>
+    >;
+    targetFactories.set(kind, await load());
+  }
+}
+
+function notLoaded(kind: string): CloseloopError {
+  return new CloseloopError(
+    "ADAPTER_NOT_LOADED",
+    `the ${kind} adapter is not loaded: loadAdapters(config) comes before the container`,
+    { details: { kind } },
+  );
+}
 
 /** A target's configuration without the fields closeloop reads around every target. */
 function own<
@@ -56,10 +115,8 @@ export function createItsmAdapter(
   config: ItsmInstanceConfig,
   deps: AdapterDeps,
 ): ItsmAdapter {
-  const factory = ITSM_FACTORIES[config.kind] as (
-    config: ItsmInstanceConfig,
-    deps: AdapterDeps,
-  ) => ItsmAdapter;
+  const factory = itsmFactories.get(config.kind);
+  if (factory === undefined) throw notLoaded(config.kind);
   return factory(config, deps);
 }
 
@@ -67,9 +124,7 @@ export function createTargetAdapter(
   config: TargetConfig,
   deps: AdapterDeps,
 ): TargetAdapter {
-  const factory = TARGET_FACTORIES[config.kind] as (
-    config: TargetConfig,
-    deps: AdapterDeps,
-  ) => TargetAdapter;
+  const factory = targetFactories.get(config.kind);
+  if (factory === undefined) throw notLoaded(config.kind);
   return factory(config, deps);
 }

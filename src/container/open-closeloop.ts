@@ -10,6 +10,7 @@ import {
   resolve,
   type ContainerDeps,
 } from "./create-container.js";
+import { loadAdapters } from "./adapters.js";
 import type { FilePause } from "./pause.js";
 import { TOKENS } from "./tokens.js";
 
@@ -34,6 +35,7 @@ export async function openCloseloop(
   config: Config,
   deps: ContainerDeps,
 ): Promise<Closeloop> {
+  await loadAdapters(config);
   const container = createContainer(config, deps);
   const store = resolve(container, TOKENS.store);
   await store.migrate();

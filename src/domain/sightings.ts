@@ -28,51 +28,23 @@ const SEVERITY_RANK: Record<Severity, number> = {
 /** Up to this many locations, a finding finds a repeat by scanning them. */
 const SCAN_LIMIT = 16;
 
-/** A location as one flat string: its identity (two sightings at one place are one location). */
-type LocationTuple = [
-  string,
-  string?,
-  number?,
-  number?,
-  string?,
-  string?,
-  string?,
-  string?,
-];
-
+/**
+ * A location as one flat string: its identity (two sightings at one place are one location) and
+ * its own JSON. One literal with every field in the order of FindingLocation, so the same place
+ * gives the same text whatever order a parser set its fields in; JSON.stringify leaves out the
+ * undefined ones. Being the location's JSON, the keys make a finding's JSON by joining them.
+ */
 export function locationKey(l: FindingLocation): string {
-  return JSON.stringify([
-    l.source,
-    l.file,
-    l.lineReported,
-    l.column,
-    l.commit,
-    l.repository,
-    l.url,
-    l.resource,
-  ]);
-}
-
-function locationOf(t: LocationTuple | null[]): FindingLocation {
-  const [
-    source,
-    file,
-    lineReported,
-    column,
-    commit,
-    repository,
-    url,
-    resource,
-  ] = t as (string | number | null)[];
-  const l: FindingLocation = { source: String(source) };
-  if (typeof file === "string") l.file = file;
-  if (typeof lineReported === "number") l.lineReported = lineReported;
-  if (typeof column === "number") l.column = column;
-  if (typeof commit === "string") l.commit = commit;
-  if (typeof repository === "string") l.repository = repository;
-  if (typeof url === "string") l.url = url;
-  if (typeof resource === "string") l.resource = resource;
-  return l;
+  return JSON.stringify({
+    source: l.source,
+    file: l.file,
+    lineReported: l.lineReported,
+    column: l.column,
+    commit: l.commit,
+    repository: l.repository,
+    url: l.url,
+    resource: l.resource,
+  });
 }
 
 /** The locations of one finding gathered since they were last staged (see `drainLocations`). */
@@ -199,14 +171,44 @@ export class Sightings {
     return staged;
   }
 
+  /** Places seen past the cap (see Finding.locationsOmitted). */
+  get omitted(): number {
+    return this.#omitted;
+  }
+
+  /** The first place kept, or none. */
+  get firstLocation(): FindingLocation | undefined {
+    const first = this.#keys[0];
+    return first === undefined
+      ? undefined
+      : (JSON.parse(first) as FindingLocation);
+  }
+
+  /** The locations held as a JSON array: the keys joined, no location object built. */
+  locationsJson(): string {
+    return `[${this.#keys.join(",")}]`;
+  }
+
   toFinding(): Finding {
-    const tuples = JSON.parse(`[${this.#keys.join(",")}]`) as LocationTuple[];
     const finding: Finding = {
       ...this.shell,
-      locations: tuples.map(locationOf),
+      locations: JSON.parse(this.locationsJson()) as FindingLocation[],
     };
     if (this.#omitted > 0) finding.locationsOmitted = this.#omitted;
     return finding;
+  }
+
+  /**
+   * The JSON of `toFinding()` (the same value once parsed; its locations come last) without
+   * building a location object: a finding of a thousand places costs a join, not a thousand
+   * objects made and stringified.
+   */
+  toFindingJson(): string {
+    const { locations: _none, ...rest } = this.shell;
+    const head = JSON.stringify(rest);
+    const omitted =
+      this.#omitted > 0 ? `,"locationsOmitted":${this.#omitted}` : "";
+    return `${head.slice(0, -1)},"locations":${this.locationsJson()}${omitted}}`;
   }
 
   #absorbFields(other: Finding): void {

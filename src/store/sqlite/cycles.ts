@@ -3,19 +3,42 @@ import type { FindingState } from "../../domain/states.js";
 import type { TicketRef } from "../../itsm/types.js";
 import { StateConflictError } from "../errors.js";
 import { isReappearance, mergeFinding } from "../merge.js";
-import type { FindingRecord, FindingUpsert, UpsertResult } from "../types.js";
+import type { Finding } from "../../domain/finding.js";
+import type {
+  FindingRecord,
+  FindingUpsert,
+  StagedUpsert,
+  UpsertResult,
+} from "../types.js";
 import { cachedStatement } from "./database.js";
 import { getFinding, transition } from "./findings.js";
 import { type TicketRow, toTicketRecord } from "./rows.js";
 import { putSecret } from "./secrets.js";
 
-function insertNew(db: Database, item: FindingUpsert, at: string): void {
+/**
+ * A finding to upsert: built, or merged sightings (a staged merge), whose JSON a new finding gets
+ * without its thousands of location objects being built and stringified.
+ */
+type UpsertItem = FindingUpsert | StagedUpsert;
+
+const fingerprintOf = (item: UpsertItem): string =>
+  "sightings" in item ? item.sightings.fingerprint : item.finding.fingerprint;
+
+const findingOf = (item: UpsertItem): Finding =>
+  "sightings" in item ? item.sightings.toFinding() : item.finding;
+
+const jsonOf = (item: UpsertItem): string =>
+  "sightings" in item
+    ? item.sightings.toFindingJson()
+    : JSON.stringify(item.finding);
+
+function insertNew(db: Database, item: UpsertItem, at: string): void {
   cachedStatement(
     db,
     `INSERT INTO findings (fingerprint, finding_json, state, due_at, created_at,
        updated_at, last_step, last_step_at)
      VALUES (?, ?, 'new', ?, ?, ?, 'finding.ingested', ?)`,
-  ).run(item.finding.fingerprint, JSON.stringify(item.finding), at, at, at, at);
+  ).run(fingerprintOf(item), jsonOf(item), at, at, at, at);
 }
 
 function ticketRefsOf(db: Database, fp: string, cycle: number): TicketRef[] {
@@ -76,12 +99,12 @@ function startRegression(
 /** The body of `upsertFindings`; the caller wraps it in one transaction. */
 export function upsertFindings(
   db: Database,
-  items: FindingUpsert[],
+  items: readonly UpsertItem[],
   at: string,
 ): UpsertResult {
   const result: UpsertResult = { added: [], updated: [], regressions: [] };
   for (const item of items) {
-    const fp = item.finding.fingerprint;
+    const fp = fingerprintOf(item);
     const existing = getFinding(db, fp);
     if (existing === null) {
       insertNew(db, item, at);
@@ -90,9 +113,10 @@ export function upsertFindings(
       continue;
     }
 
-    const merged = JSON.stringify(mergeFinding(existing.finding, item.finding));
+    const incoming = findingOf(item);
+    const merged = JSON.stringify(mergeFinding(existing.finding, incoming));
     if (existing.state === "closed") {
-      if (!isReappearance(existing.finding, item.finding)) continue;
+      if (!isReappearance(existing.finding, incoming)) continue;
       startRegression(db, existing, merged, at);
       if (item.sealedSecret !== null) putSecret(db, fp, item.sealedSecret, at);
       result.regressions.push(fp);

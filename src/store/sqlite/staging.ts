@@ -1,148 +1,150 @@
-import Database from "better-sqlite3";
-import type { SealedSecret } from "../../custody/types.js";
+import type Database from "better-sqlite3";
 import type { Finding } from "../../domain/finding.js";
 import { Sightings } from "../../domain/sightings.js";
 import type { StagedLocations } from "../../domain/sightings.js";
-import type {
-  FindingStage,
-  FindingUpsert,
-  StagedUpsert,
-  UpsertResult,
-} from "../types.js";
+import type { FindingStage, StagedUpsert, UpsertResult } from "../types.js";
 import { upsertFindings } from "./cycles.js";
+import { StagingFile } from "./staging-file.js";
+import {
+  LOCATIONS,
+  RunReader,
+  RunWriter,
+  SHELL,
+  sortedByFingerprint,
+} from "./staging-runs.js";
+import type { Run } from "./staging-runs.js";
 
 /**
  * Merged findings upserted together at commit, and at most about this many locations: few, so a
- * chunk dies young instead of being promoted (a finding of 1,000 locations is about 300 KB).
+ * chunk's JSON dies young instead of being promoted (a finding of 1,000 places is ~150 KB of it).
  */
 const UPSERT_FINDINGS = 8;
 const UPSERT_LOCATIONS = 2_000;
 
-const SHELL = 0;
-const LOCATIONS = 1;
-
-interface StagedRow {
-  fingerprint: string;
-  kind: typeof SHELL | typeof LOCATIONS;
-  shell_json: string | null;
-  locations: string | Buffer;
-  omitted: number;
-  key_id: string | null;
-  iv: Buffer | null;
-  tag: Buffer | null;
-  ciphertext: Buffer | null;
-}
-
 /**
- * Partial findings of one large read (the same fingerprint may come in several batches), kept in
- * a private temporary SQLite database of their own, which SQLite deletes when it closes: not the
- * store, so a read that fails half-way leaves nothing behind in it. Read back one fingerprint at
- * a time, merged, in bounded memory. A secret arrives here already sealed.
+ * Partial findings of one large read (the same fingerprint may come in several batches), kept
+ * outside the store, so a read that fails half-way leaves nothing behind in it. Each batch is
+ * appended to a private temporary file as one run of rows sorted by fingerprint (a shell's JSON,
+ * a row of location keys); at the end the runs are merged by reading each straight through, one
+ * fingerprint at a time, in bounded memory: a buffer per run. Sorting all the rows at once in
+ * SQLite (which then read them back one by one, all over its file) was half of a 1 GB ingest's
+ * commit. A secret arrives here already sealed.
  */
 export class FindingStaging {
-  // An empty file name is a private temporary database on disk, deleted when it closes. A
-  // connection of its own also lets `merged` read while the caller writes to the store.
-  readonly #db = new Database("");
-  readonly #insert: Database.Statement;
+  readonly #file: StagingFile;
+  readonly #runs: Run[] = [];
 
-  constructor() {
-    this.#db.exec(`CREATE TABLE staged (seq INTEGER PRIMARY KEY,
-      fingerprint TEXT NOT NULL, kind INTEGER NOT NULL, shell_json TEXT,
-      locations TEXT NOT NULL, omitted INTEGER NOT NULL,
-      key_id TEXT, iv BLOB, tag BLOB, ciphertext BLOB)`);
-    this.#insert = this.#db.prepare(
-      `INSERT INTO staged (fingerprint, kind, shell_json, locations, omitted,
-         key_id, iv, tag, ciphertext)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+  /** `root`: where the private directory of the scratch file is made. */
+  constructor(root?: string) {
+    this.#file = new StagingFile(root);
   }
 
   /** Findings no longer held: their shell and the locations they still held. */
   addFindings(items: StagedUpsert[]): void {
-    this.#db.transaction(() => {
-      for (const { sightings, sealedSecret: s } of items) {
-        this.#insert.run(
-          sightings.fingerprint,
-          SHELL,
-          sightings.stagedShell(),
-          "",
-          0,
-          s?.keyId ?? null,
-          s?.iv ?? null,
-          s?.tag ?? null,
-          s?.ciphertext ?? null,
-        );
-        this.#addLocation(sightings.drainLocations());
+    const sorted = sortedByFingerprint(items, (i) => i.sightings.fingerprint);
+    const run = new RunWriter(this.#file);
+    // Each shell's JSON is made as it is written, so it dies young: twenty thousand made first
+    // and held for the sort showed in the peak memory of a large ingest.
+    for (let from = 0; from < sorted.length;) {
+      const fingerprint = sorted[from]?.sightings.fingerprint;
+      let to = from + 1;
+      while (sorted[to]?.sightings.fingerprint === fingerprint) to += 1;
+      const group = sorted.slice(from, to);
+      for (const { sightings, sealedSecret } of group) {
+        const shell = sightings.stagedShell();
+        run.add(sightings.fingerprint, SHELL, 0, sealedSecret, shell);
       }
-    })();
+      for (const { sightings } of group)
+        addRow(run, sightings.drainLocations());
+      from = to;
+    }
+    this.#addRun(run);
   }
 
   /** Locations of findings still held: their shell comes in a later `addFindings`. */
   addLocations(rows: StagedLocations[]): void {
-    this.#db.transaction(() => {
-      for (const row of rows) this.#addLocation(row);
-    })();
+    const run = new RunWriter(this.#file);
+    for (const row of sortedByFingerprint(rows, (r) => r.fingerprint)) {
+      addRow(run, row);
+    }
+    this.#addRun(run);
   }
 
-  #addLocation(row: StagedLocations): void {
-    if (row.locations === "" && row.omitted === 0) return;
-    this.#insert.run(
-      row.fingerprint,
-      LOCATIONS,
-      null,
-      row.locations,
-      row.omitted,
-      null,
-      null,
-      null,
-      null,
-    );
+  #addRun(writer: RunWriter): void {
+    const run = writer.end();
+    if (run !== null) this.#runs.push(run);
   }
 
   /**
-   * Every staged fingerprint once: its shells merged, then its locations in the order they were
-   * staged (first seen first, which is what the cap keeps). SQLite sorts on disk.
+   * Every staged fingerprint once, in fingerprint order, merged: its shells, then its locations
+   * in the order they were staged (first seen first, which is what the cap keeps), repeats
+   * dropped; the first sealed secret staged for it.
    */
-  *merged(): Generator<FindingUpsert> {
-    const rows = this.#db
-      .prepare(`SELECT * FROM staged ORDER BY fingerprint, kind, seq`)
-      .iterate() as IterableIterator<StagedRow>;
-    let current: StagedUpsert | null = null;
-    for (const row of rows) {
-      if (current?.sightings.fingerprint !== row.fingerprint) {
-        if (current !== null) yield upsertOf(current);
-        current = null;
+  *merged(): Generator<StagedUpsert> {
+    this.#file.flush();
+    const runs = this.#runs.map((run) => new RunReader(this.#file, run));
+    for (;;) {
+      const fingerprint = lowest(runs);
+      if (fingerprint === null) return;
+      // Within a run a fingerprint's shells come before its locations: all the shells first.
+      let current: StagedUpsert | null = null;
+      for (const run of runs) {
+        while (at(run, fingerprint) && run.kind === SHELL) {
+          const shell = JSON.parse(run.payload().toString("utf8")) as Finding;
+          if (current === null) {
+            current = {
+              sightings: Sightings.fromStaged(shell),
+              sealedSecret: run.sealed,
+            };
+          } else {
+            current.sightings.absorbShell(shell);
+            current.sealedSecret ??= run.sealed;
+          }
+          run.advance();
+        }
       }
-      if (row.kind === LOCATIONS) {
-        current?.sightings.addStaged(row.locations, row.omitted);
-        continue;
+      for (const run of runs) {
+        while (at(run, fingerprint)) {
+          // Absorbed before the run reads again: the payload is a view of its buffer.
+          current?.sightings.addStaged(run.payload(), run.omitted);
+          run.advance();
+        }
       }
-      const shell = JSON.parse(row.shell_json ?? "null") as Finding;
-      if (current === null) {
-        current = {
-          sightings: Sightings.fromStaged(shell),
-          sealedSecret: sealedOf(row),
-        };
-        continue;
-      }
-      current.sightings.absorbShell(shell);
-      current.sealedSecret ??= sealedOf(row);
+      if (current !== null) yield current;
     }
-    if (current !== null) yield upsertOf(current);
   }
 
   close(): void {
-    this.#db.close();
+    this.#file.close();
   }
 }
 
-type Run = <T>(fn: () => T) => Promise<T>;
+function addRow(run: RunWriter, row: StagedLocations): void {
+  if (row.locations.length === 0 && row.omitted === 0) return;
+  run.add(row.fingerprint, LOCATIONS, row.omitted, null, row.locations);
+}
+
+function at(run: RunReader, fingerprint: string): boolean {
+  return !run.done && run.fingerprint === fingerprint;
+}
+
+/** The fingerprint the merge takes next: the lowest at the head of a run. */
+function lowest(runs: readonly RunReader[]): string | null {
+  let low: string | null = null;
+  for (const run of runs) {
+    if (!run.done && (low === null || run.fingerprint < low))
+      low = run.fingerprint;
+  }
+  return low;
+}
+
+type Runner = <T>(fn: () => T) => Promise<T>;
 
 /** The store's FindingStage: a report that fits in one batch never touches the scratch table. */
 export function openFindingStage(
   db: Database.Database,
-  run: Run,
-  inTransaction: Run,
+  run: Runner,
+  inTransaction: Runner,
 ): FindingStage {
   let pending: StagedUpsert[] | null = null;
   let staging: FindingStaging | null = null;
@@ -168,7 +170,8 @@ export function openFindingStage(
         staging.addLocations(rows);
       }),
     commit: async (at) => {
-      const items = staging?.merged() ?? (pending ?? []).map(upsertOf);
+      // Lazy either way: a finding is built (as JSON) only when its chunk is upserted.
+      const items: Iterable<StagedUpsert> = staging?.merged() ?? pending ?? [];
       try {
         return await inTransaction(() => upsertAll(db, items, at));
       } finally {
@@ -181,7 +184,7 @@ export function openFindingStage(
 
 function upsertAll(
   db: Database.Database,
-  items: Iterable<FindingUpsert>,
+  items: Iterable<StagedUpsert>,
   at: string,
 ): UpsertResult & { findings: number } {
   const result: UpsertResult & { findings: number } = {
@@ -190,7 +193,7 @@ function upsertAll(
     regressions: [],
     findings: 0,
   };
-  let chunk: FindingUpsert[] = [];
+  let chunk: StagedUpsert[] = [];
   let locations = 0;
   const flush = () => {
     const r = upsertFindings(db, chunk, at);
@@ -203,25 +206,10 @@ function upsertAll(
   for (const item of items) {
     chunk.push(item);
     result.findings += 1;
-    locations += item.finding.locations.length;
+    locations += item.sightings.size;
     if (chunk.length >= UPSERT_FINDINGS || locations >= UPSERT_LOCATIONS)
       flush();
   }
   flush();
   return result;
-}
-
-function sealedOf(row: StagedRow): SealedSecret | null {
-  if (row.key_id === null || row.iv === null) return null;
-  if (row.tag === null || row.ciphertext === null) return null;
-  return {
-    keyId: row.key_id,
-    iv: row.iv,
-    tag: row.tag,
-    ciphertext: row.ciphertext,
-  };
-}
-
-function upsertOf(m: StagedUpsert): FindingUpsert {
-  return { finding: m.sightings.toFinding(), sealedSecret: m.sealedSecret };
 }

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import { resolve as resolvePath } from "node:path";
 import { PassThrough } from "node:stream";
 import { container as rootContainer } from "tsyringe";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import {
   createContainer,
+  loadAdapters,
   openCloseloop,
   provide,
   resolve,
@@ -45,6 +46,10 @@ mappingsDir: ${resolvePath("mappings")}
 `;
   return parseConfig(yaml, "test.yaml", ENV);
 }
+
+// The container builds adapters from modules loaded for the configured kinds (openCloseloop
+// loads them itself).
+beforeAll(() => loadAdapters(testConfig()));
 
 describe("createContainer under vitest", () => {
   it("resolves the engine and its adapters from factories, without decorator metadata", () => {

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { resolve as resolvePath } from "node:path";
 import { container as rootContainer } from "tsyringe";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load.js";
 import {
   createContainer,
+  loadAdapters,
   resolve,
   TOKENS,
 } from "../../../src/container/index.js";
@@ -45,6 +46,10 @@ mappingsDir: ${resolvePath("mappings")}
     ENV,
   );
 }
+
+// The container builds adapters from modules loaded for the configured kinds (openCloseloop
+// loads them itself).
+beforeAll(() => loadAdapters(config()));
 
 describe("the container's route", () => {
   it("carries a routing rule's Jira project to the engine", () => {

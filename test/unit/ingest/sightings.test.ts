@@ -62,7 +62,7 @@ describe("the locations kept per finding", () => {
       { sightings: held, sealedSecret: null },
       { sightings: other, sealedSecret: null },
     ]);
-    const merged = [...staging.merged()].map((u) => u.finding);
+    const merged = [...staging.merged()].map((u) => u.sightings.toFinding());
     staging.close();
 
     expect(merged).toHaveLength(2);
