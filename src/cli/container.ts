@@ -14,7 +14,7 @@ export async function withCloseloop<T>(
   configPath: string,
   io: CliIo,
   work: (closeloop: Closeloop) => Promise<T>,
-  extra: Partial<Pick<ContainerDeps, "onStep" | "logger">> = {},
+  extra: Partial<Pick<ContainerDeps, "onStep" | "logger" | "storeOnly">> = {},
 ): Promise<T> {
   const config: Config = loadConfig(configPath, io.env);
   const closeloop = await openCloseloop(config, {

@@ -135,6 +135,7 @@ export function registerIngestCommand(
             }
             return summary;
           }),
+        { storeOnly: true },
       );
       warnMasked(io, file, masked, options.sourceRoot);
       const { findings, ...summary } = value;

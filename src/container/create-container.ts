@@ -41,6 +41,11 @@ export interface ContainerDeps {
   onStep?: (event: StepEvent) => void;
   /** The container to derive from; tsyringe's global one by default, never registered into. */
   parent?: DependencyContainer;
+  /**
+   * For a command that only reads reports into the store (`ingest FILE`): openCloseloop loads no
+   * ITSM or target adapter, and the engine's adapters stay unbuilt unless asked for.
+   */
+  storeOnly?: boolean;
 }
 
 /** Resolves a typed token. */
@@ -187,8 +192,13 @@ export function createContainer(
     () =>
       new Engine({
         store: get(TOKENS.store),
-        itsms: get(TOKENS.itsmAdapters),
-        targets: get(TOKENS.targetAdapters),
+        // Built when first asked for: ingesting a report never asks.
+        get itsms() {
+          return get(TOKENS.itsmAdapters);
+        },
+        get targets() {
+          return get(TOKENS.targetAdapters);
+        },
         resolve: get(TOKENS.resolveIdentity),
         route: get(TOKENS.route),
         routeUnresolved: routeUnresolvedFor(config.routing),

@@ -35,7 +35,7 @@ export async function openCloseloop(
   config: Config,
   deps: ContainerDeps,
 ): Promise<Closeloop> {
-  await loadAdapters(config);
+  if (deps.storeOnly !== true) await loadAdapters(config);
   const container = createContainer(config, deps);
   const store = resolve(container, TOKENS.store);
   await store.migrate();
