@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { resolve as resolvePath } from "node:path";
 import { parseConfig } from "../src/config/load.js";
-import { TOKENS, createContainer, resolve } from "../src/container/index.js";
+import {
+  TOKENS,
+  createContainer,
+  loadAdapters,
+  resolve,
+} from "../src/container/index.js";
 import type { Finding } from "../src/domain/finding.js";
 import type { PlannedAction } from "../src/domain/plan.js";
 import { SecretValue, maskSecret, sha256Hex } from "../src/domain/secret.js";
@@ -81,6 +86,7 @@ export async function benchCalls(
         baseDir: resolvePath("."),
       },
     );
+    await loadAdapters(config);
     const container = createContainer(config, {
       env,
       logger: silentLogger,
