@@ -37,7 +37,7 @@ export async function readReportFile<T>(
     };
     const value = await use({
       ...report,
-      batches: clearedAfter(report.batches, clear),
+      batches: clearedAfter(report.batches, clear, io.signal),
     });
     return { format: report.format, value };
   } finally {
@@ -69,13 +69,21 @@ function collectBeforeCommit(): void {
   if (typeof gc === "function") (gc as () => void)();
 }
 
-/** The bar goes as soon as the file is read: log lines and output come after it. */
+/**
+ * The bar goes as soon as the file is read: log lines and output come after it. A Ctrl-C during
+ * the read ends it before the next batch, so the consumer stores nothing (main.ts said "stopping").
+ */
 async function* clearedAfter<T>(
   batches: AsyncIterable<T>,
   clear: () => void,
+  signal: AbortSignal,
 ): AsyncGenerator<T> {
   try {
-    yield* batches;
+    for await (const batch of batches) {
+      signal.throwIfAborted();
+      yield batch;
+    }
+    signal.throwIfAborted();
   } finally {
     clear();
   }

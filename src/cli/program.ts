@@ -66,7 +66,12 @@ export async function buildProgram(
     .showHelpAfterError('(run "closeloop --help" for usage)')
     .exitOverride();
 
-  const named = argv[0] === undefined ? undefined : COMMANDS[argv[0]];
+  // Own keys only: `closeloop constructor` is an unknown command, not Object's constructor.
+  const first = argv[0];
+  const named =
+    first !== undefined && Object.hasOwn(COMMANDS, first)
+      ? COMMANDS[first]
+      : undefined;
   const registers = named === undefined ? await allCommands() : await named();
   for (const register of registers) register(program, io, outcome);
   return program;

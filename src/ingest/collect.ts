@@ -113,6 +113,12 @@ async function* mergeInBatches(
     for (const record of batch) {
       const known = byFingerprint.get(record.finding.fingerprint);
       if (known === undefined) {
+        // Once something is handed on, a record of several places (an incident's occurrences)
+        // goes to the arena like a repeat: held as keys, it would drop the repeats among them,
+        // which count when the merge finds them past the cap (see Finding.locationsOmitted).
+        const { locations } = record.finding;
+        const apart = spilled && arena !== null && locations.length > 1;
+        if (apart) record.finding.locations = [];
         const sightings = new Sightings(record.finding);
         held += sightings.size;
         const h = {
@@ -121,6 +127,8 @@ async function* mergeInBatches(
         };
         byFingerprint.set(record.finding.fingerprint, h);
         holders.push(h);
+        if (apart)
+          for (const l of locations) arena.add(h.index, locationKey(l));
         continue;
       }
       const { sightings } = known.record;

@@ -8,7 +8,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloseloopError } from "../../domain/errors.js";
+import { CloseloopError, InputError } from "../../domain/errors.js";
 
 /** Appends are gathered up to this many bytes: one write per megabyte, not one per row. */
 const WRITE_BUFFER = 1024 * 1024;
@@ -22,6 +22,29 @@ export class StagingReadError extends CloseloopError {
       { details: { at, length, got } },
     );
   }
+}
+
+/**
+ * The temp directory cannot hold the staging file (TMPDIR names a missing or read-only one): said
+ * before anything is stored, with what to change, instead of a bare ENOENT.
+ */
+export class StagingDirError extends InputError {
+  constructor(root: string, cause: unknown) {
+    super(
+      "STAGING_DIR_UNUSABLE",
+      `the temp directory ${root} cannot hold the scratch file of a large read: ` +
+        `${whyNot(cause)}; set TMPDIR to a writable directory`,
+      { cause, details: { dir: root } },
+    );
+  }
+}
+
+function whyNot(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return "it does not exist";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS")
+    return "it is not writable";
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /**
@@ -40,7 +63,11 @@ export class StagingFile {
   #buffered = 0;
 
   constructor(root: string = tmpdir()) {
-    this.#dir = mkdtempSync(join(root, "closeloop-staging-"));
+    try {
+      this.#dir = mkdtempSync(join(root, "closeloop-staging-"));
+    } catch (error) {
+      throw new StagingDirError(root, error);
+    }
     try {
       this.#fd = openSync(join(this.#dir, "rows"), "wx+", 0o600);
     } catch (error) {
