@@ -1,10 +1,13 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { migrations } from "../migrations/index.js";
 
 export function openDatabase(path: string): Database.Database {
-  mkdirSync(dirname(path), { recursive: true });
+  // The store holds sealed secrets, tickets and the journal: a new one is the owner's alone. SQLite
+  // gives its -wal and -shm files the database file's mode, so creating that one 0600 is enough.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   // The journal is what makes a restart safe: a commit must survive a power cut.
