@@ -124,7 +124,8 @@ export function upsertFindings(
     }
 
     // A finding held because its source had it resolved or suppressed is due again at once.
-    db.prepare(
+    cachedStatement(
+      db,
       `UPDATE findings SET finding_json = ?, updated_at = ?,
          due_at = CASE WHEN state IN ('new', 'regression') THEN ? ELSE due_at END
        WHERE fingerprint = ?`,
