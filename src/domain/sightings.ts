@@ -171,11 +171,6 @@ export class Sightings {
     return staged;
   }
 
-  /** Places seen past the cap (see Finding.locationsOmitted). */
-  get omitted(): number {
-    return this.#omitted;
-  }
-
   /** The first place kept, or none. */
   get firstLocation(): FindingLocation | undefined {
     const first = this.#keys[0];
@@ -184,15 +179,21 @@ export class Sightings {
       : (JSON.parse(first) as FindingLocation);
   }
 
-  /** The locations held as a JSON array: the keys joined, no location object built. */
-  locationsJson(): string {
-    return `[${this.#keys.join(",")}]`;
+  /**
+   * `"locations":[…]` and, past the cap, `"locationsOmitted":n`: the members a finding's JSON
+   * takes from here, written from the keys (which are the locations' JSON) without building one.
+   */
+  locationMembersJson(): string {
+    const locations = `"locations":[${this.#keys.join(",")}]`;
+    return this.#omitted > 0
+      ? `${locations},"locationsOmitted":${this.#omitted}`
+      : locations;
   }
 
   toFinding(): Finding {
     const finding: Finding = {
       ...this.shell,
-      locations: JSON.parse(this.locationsJson()) as FindingLocation[],
+      locations: JSON.parse(`[${this.#keys.join(",")}]`) as FindingLocation[],
     };
     if (this.#omitted > 0) finding.locationsOmitted = this.#omitted;
     return finding;
@@ -206,9 +207,7 @@ export class Sightings {
   toFindingJson(): string {
     const { locations: _none, ...rest } = this.shell;
     const head = JSON.stringify(rest);
-    const omitted =
-      this.#omitted > 0 ? `,"locationsOmitted":${this.#omitted}` : "";
-    return `${head.slice(0, -1)},"locations":${this.locationsJson()}${omitted}}`;
+    return `${head.slice(0, -1)},${this.locationMembersJson()}}`;
   }
 
   #absorbFields(other: Finding): void {

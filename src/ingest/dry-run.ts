@@ -23,11 +23,7 @@ export function findingToDryRunJson(f: Finding): Record<string, unknown> {
 export function dryRunJsonLine(s: Sightings): string {
   const before = JSON.stringify(fieldsBefore(s.shell));
   const after = JSON.stringify(fieldsAfter(s.shell));
-  const omitted = s.omitted > 0 ? `,"locationsOmitted":${s.omitted}` : "";
-  return (
-    `${before.slice(0, -1)},"locations":${s.locationsJson()}${omitted},` +
-    after.slice(1)
-  );
+  return `${before.slice(0, -1)},${s.locationMembersJson()},${after.slice(1)}`;
 }
 
 /** The allowed fields that come before the locations, in the order printed. */
