@@ -31,13 +31,13 @@ export async function readReportFile<T>(
       : { ...options, onProgress: (read, total) => bar.update(read, total) };
   try {
     const report = await streamFindings(path, withProgress);
-    const clear = () => {
+    const whenRead = () => {
       bar?.clear();
       collectBeforeCommit();
     };
     const value = await use({
       ...report,
-      batches: clearedAfter(report.batches, clear, io.signal),
+      batches: readUntilDone(report.batches, whenRead, io.signal),
     });
     return { format: report.format, value };
   } finally {
@@ -60,7 +60,7 @@ function keepRecordsYoung(): void {
  * One full garbage collection once the file is read, before the merge and the store's write: the
  * read leaves tens of MB of dead records and released buffers that V8 would collect only later,
  * while the commit's own buffers grow on top of them (on 1 GB of gitleaks JSON the peak fell from
- * about 285 to 235 MB; the collection takes some 50 ms). V8 offers it to a process started with
+ * about 275 to 250 MB; the collection takes some 50 ms). V8 offers it to a process started with
  * --expose-gc; the flag can be set at run time, and a new context then has `gc`.
  */
 function collectBeforeCommit(): void {
@@ -70,12 +70,13 @@ function collectBeforeCommit(): void {
 }
 
 /**
- * The bar goes as soon as the file is read: log lines and output come after it. A Ctrl-C during
- * the read ends it before the next batch, so the consumer stores nothing (main.ts said "stopping").
+ * `whenRead` runs as soon as the file is read (the bar goes, log lines and output come after it,
+ * and the heap is collected before the commit), or when the read fails. A Ctrl-C during the read
+ * ends it before the next batch, so the consumer stores nothing (main.ts said "stopping").
  */
-async function* clearedAfter<T>(
+async function* readUntilDone<T>(
   batches: AsyncIterable<T>,
-  clear: () => void,
+  whenRead: () => void,
   signal: AbortSignal,
 ): AsyncGenerator<T> {
   try {
@@ -85,7 +86,7 @@ async function* clearedAfter<T>(
     }
     signal.throwIfAborted();
   } finally {
-    clear();
+    whenRead();
   }
 }
 
