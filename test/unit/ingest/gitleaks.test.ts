@@ -78,6 +78,28 @@ describe("gitleaks JSON", () => {
     expect(result.stats.items).toBe(2);
   });
 
+  it("classifies one value under each rule it comes with, not only the first", async () => {
+    const value = "not-a-known-shape-0123456789";
+    const item = (rule: string) => ({ ...V8[0], RuleID: rule, Secret: value });
+    const detectorsOf = async (name: string, rules: string[]) => {
+      const out: string[] = [];
+      const path = writeReport(name, JSON.stringify(rules.map(item)));
+      for await (const r of readReport(path)) out.push(r.finding.detector);
+      return out;
+    };
+
+    const together = await detectorsOf("rules.json", [
+      "generic-api-key",
+      "slack-webhook",
+      "generic-api-key",
+    ]);
+
+    const [generic] = await detectorsOf("a.json", ["generic-api-key"]);
+    const [slack] = await detectorsOf("b.json", ["slack-webhook"]);
+    expect(together).toEqual([generic, slack, generic]);
+    expect(generic).not.toBe(slack);
+  });
+
   it("reads the real gitleaks fixtures", async () => {
     const simple = await collectFindings(fixture("gitleaks/json_simple.json"));
     const many = await collectFindings(fixture("gitleaks/gitleaks8_many.json"));

@@ -70,6 +70,46 @@ describe("location keys", () => {
   it("stays on one line for values that hold newlines", () => {
     expect(locationKey({ source: "x", file: "a\nb" })).not.toContain("\n");
   });
+
+  it("is byte for byte what JSON.stringify writes, for values that need escaping too", () => {
+    const awkward = [
+      'say "hi"',
+      "C:\\repo\\.env",
+      "tab\there\u0000\u001f",
+      "lone \ud800 surrogate",
+      "pair \ud83d\ude00 emoji",
+      "ünïcödé/файл",
+      "\u2028line separator",
+      "",
+    ];
+    const numbers = [0, -0, 7, 1.5, 1e21, NaN, Infinity];
+    for (const [i, text] of awkward.entries()) {
+      const l = {
+        source: text,
+        file: text,
+        lineReported: numbers[i % numbers.length],
+        column: numbers[(i + 3) % numbers.length],
+        commit: text,
+        repository: text,
+        url: text,
+        resource: text,
+      } as FindingLocation;
+      const ordered = {
+        source: l.source,
+        file: l.file,
+        lineReported: l.lineReported,
+        column: l.column,
+        commit: l.commit,
+        repository: l.repository,
+        url: l.url,
+        resource: l.resource,
+      };
+
+      expect(locationKey(l)).toBe(JSON.stringify(ordered));
+    }
+    const withNull = { source: "x", file: null } as unknown as FindingLocation;
+    expect(locationKey(withNull)).toBe('{"source":"x","file":null}');
+  });
 });
 
 describe("a finding's JSON from its sightings", () => {
