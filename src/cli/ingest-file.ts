@@ -25,19 +25,23 @@ export async function readReportFile<T>(
 ): Promise<{ format: FormatName; value: T }> {
   keepRecordsYoung();
   const bar = io.errIsTty === true ? createProgressBar((t) => io.err(t)) : null;
+  const onRead = () => {
+    bar?.clear();
+    collectOnceRead();
+  };
   const withProgress: ReadOptions =
     bar === null
-      ? options
-      : { ...options, onProgress: (read, total) => bar.update(read, total) };
+      ? { ...options, onRead }
+      : {
+          ...options,
+          onRead,
+          onProgress: (read, total) => bar.update(read, total),
+        };
   try {
     const report = await streamFindings(path, withProgress);
-    const whenRead = () => {
-      bar?.clear();
-      collectBeforeCommit();
-    };
     const value = await use({
       ...report,
-      batches: readUntilDone(report.batches, whenRead, io.signal),
+      batches: readUntilDone(report.batches, onRead, io.signal),
     });
     return { format: report.format, value };
   } finally {
@@ -57,22 +61,25 @@ function keepRecordsYoung(): void {
 }
 
 /**
- * One full garbage collection once the file is read, before the merge and the store's write: the
- * read leaves tens of MB of dead records and released buffers that V8 would collect only later,
- * while the commit's own buffers grow on top of them (on 1 GB of gitleaks JSON the peak fell from
- * about 275 to 250 MB; the collection takes some 50 ms). V8 offers it to a process started with
- * --expose-gc; the flag can be set at run time, and a new context then has `gc`.
+ * A full garbage collection once the file is read, before the last batches are staged, and again
+ * once they are, before the store writes: the read leaves tens of MB of dead records and released
+ * buffers that V8 would collect only later, while the last batches and then the commit grow on top
+ * of them. With the first of the two (only the second was made at first), the peak of 1 GB of
+ * TruffleHog JSON lines fell from about 255 to 230 MB; each takes some 50 ms. V8 offers it to a
+ * process started with --expose-gc; the flag can be set at run time, and a new context then has
+ * `gc`.
  */
-function collectBeforeCommit(): void {
+function collectOnceRead(): void {
   setFlagsFromString("--expose-gc");
   const gc: unknown = runInNewContext("gc");
   if (typeof gc === "function") (gc as () => void)();
 }
 
 /**
- * `whenRead` runs as soon as the file is read (the bar goes, log lines and output come after it,
- * and the heap is collected before the commit), or when the read fails. A Ctrl-C during the read
- * ends it before the next batch, so the consumer stores nothing (main.ts said "stopping").
+ * `whenRead` runs once the batches are all handed on (the bar goes, log lines and output come
+ * after it, and the heap is collected before the commit), or when the read fails. A Ctrl-C during
+ * the read ends it before the next batch, so the consumer stores nothing (main.ts said
+ * "stopping").
  */
 async function* readUntilDone<T>(
   batches: AsyncIterable<T>,

@@ -4,6 +4,9 @@ import type {
   FindingStatus,
   Severity,
 } from "./finding.js";
+import { locationKey } from "./location-key.js";
+import { KeyStrings } from "./location-keys.js";
+import type { LocationKeys } from "./location-keys.js";
 import type { SecretValue } from "./secret.js";
 
 /**
@@ -12,6 +15,8 @@ import type { SecretValue } from "./secret.js";
  * row (and a bounded ticket) however often a report repeats it.
  */
 export const MAX_LOCATIONS_PER_FINDING = 1000;
+
+export { locationKey };
 
 const STATUS_RANK: Record<FindingStatus, number> = {
   open: 2,
@@ -24,41 +29,6 @@ const SEVERITY_RANK: Record<Severity, number> = {
   high: 2,
   critical: 3,
 };
-
-/** Up to this many locations, a finding finds a repeat by scanning them. */
-const SCAN_LIMIT = 16;
-
-/**
- * A location as one flat string: its identity (two sightings at one place are one location) and
- * its own JSON. Every field in the order of FindingLocation, so the same place gives the same text
- * whatever order a parser set its fields in, absent ones left out: exactly what JSON.stringify
- * makes of that object (a test holds the two equal), written as one concatenation, which took
- * about half the time of building the object and stringifying it, once per sighting. Being the
- * location's JSON, the keys make a finding's JSON by joining them.
- */
-export function locationKey(l: FindingLocation): string {
-  let key = `{"source":${jsonValue(l.source)}`;
-  if (l.file !== undefined) key += `,"file":${jsonValue(l.file)}`;
-  if (l.lineReported !== undefined)
-    key += `,"lineReported":${jsonValue(l.lineReported)}`;
-  if (l.column !== undefined) key += `,"column":${jsonValue(l.column)}`;
-  if (l.commit !== undefined) key += `,"commit":${jsonValue(l.commit)}`;
-  if (l.repository !== undefined)
-    key += `,"repository":${jsonValue(l.repository)}`;
-  if (l.url !== undefined) key += `,"url":${jsonValue(l.url)}`;
-  if (l.resource !== undefined) key += `,"resource":${jsonValue(l.resource)}`;
-  return `${key}}`;
-}
-
-/** No quote, backslash, control character or surrogate: JSON.stringify would only quote it. */
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-
-function jsonValue(value: unknown): string {
-  return typeof value === "string" && PLAIN_STRING.test(value)
-    ? `"${value}"`
-    : JSON.stringify(value);
-}
 
 /** The locations of one finding gathered since they were last staged (see `drainLocations`). */
 export interface StagedLocations {
@@ -91,32 +61,35 @@ export type SightedBatch =
 /**
  * One finding merged in place with further sightings of it from the same read: every location up
  * to the cap, every source and tag, the earliest detection. It stays open while any sighting is
- * open: one cleaned-up copy does not make the credential safe. Locations are held as flat strings
+ * open: one cleaned-up copy does not make the credential safe. Locations are held as their keys
  * (a fifth of the memory of the objects, and their own dedup keys); `toFinding` gives them back.
  */
 export class Sightings {
   /** The finding without its locations (they are in `#keys`). */
   readonly shell: Finding;
-  readonly #keys: string[] = [];
-  /** Made only past SCAN_LIMIT keys: twenty thousand small Sets cost more than a scan. */
-  #seen: Set<string> | null = null;
-  readonly #cap: number;
-  #omitted: number;
+  readonly #keys: LocationKeys;
 
-  /** Adopts `finding` (its arrays grow as sightings are absorbed), not a copy of it. */
-  constructor(finding: Finding, cap = MAX_LOCATIONS_PER_FINDING) {
+  /**
+   * Adopts `finding` (its arrays grow as sightings are absorbed), not a copy of it. `keys`: where
+   * its locations go; a read merges into strings, a staged merge hands over its own (KeyMerger).
+   */
+  constructor(
+    finding: Finding,
+    cap = MAX_LOCATIONS_PER_FINDING,
+    keys: LocationKeys = new KeyStrings(cap),
+  ) {
     const { locations } = finding;
-    this.#omitted = finding.locationsOmitted ?? 0;
+    this.#keys = keys;
+    this.#keys.omitted += finding.locationsOmitted ?? 0;
     finding.locations = [];
     if (finding.locationsOmitted !== undefined) delete finding.locationsOmitted;
     this.shell = finding;
-    this.#cap = cap;
-    for (const l of locations) this.#addKey(locationKey(l));
+    for (const l of locations) this.#keys.add(locationKey(l));
   }
 
-  /** A shell staged by `stagedShell()`, read back; its locations follow by `addStaged`. */
-  static fromStaged(shell: Finding): Sightings {
-    return new Sightings(shell);
+  /** A shell staged by `stagedShell()` and merged with its others, with its merged locations. */
+  static fromStaged(shell: Finding, keys: LocationKeys): Sightings {
+    return new Sightings(shell, MAX_LOCATIONS_PER_FINDING, keys);
   }
 
   get fingerprint(): string {
@@ -125,42 +98,34 @@ export class Sightings {
 
   /** Whether `drainLocations` would hand on anything: locations or an omitted count. */
   get pending(): boolean {
-    return this.#keys.length > 0 || this.#omitted > 0;
+    return this.#keys.size > 0 || this.#keys.omitted > 0;
   }
 
   /** How many locations are held: the weight of this finding in memory. */
   get size(): number {
-    return this.#keys.length;
+    return this.#keys.size;
   }
 
   absorb(other: Finding): void {
     this.#absorbFields(other);
-    this.#omitted += other.locationsOmitted ?? 0;
-    for (const l of other.locations) this.#addKey(locationKey(l));
+    this.#keys.omitted += other.locationsOmitted ?? 0;
+    for (const l of other.locations) this.#keys.add(locationKey(l));
   }
 
   /** `absorb` but for the locations, which the caller holds elsewhere (see LocationArena). */
   absorbApart(other: Finding): void {
     this.#absorbFields(other);
-    this.#omitted += other.locationsOmitted ?? 0;
+    this.#keys.omitted += other.locationsOmitted ?? 0;
   }
 
   /** One location key, as `absorb` would add it. */
   addKey(key: string): void {
-    this.#addKey(key);
+    this.#keys.add(key);
   }
 
   /** `absorb` of another shell staged for the same finding. */
   absorbShell(shell: Finding): void {
     this.#absorbFields(shell);
-  }
-
-  /** Locations staged by `drainLocations`, read back, in the order they were staged. */
-  addStaged(locations: string | Buffer, omitted: number): void {
-    this.#omitted += omitted;
-    this.#addKeys(
-      typeof locations === "string" ? locations : locations.toString("utf8"),
-    );
   }
 
   /** The finding without its locations, as JSON. */
@@ -175,18 +140,16 @@ export class Sightings {
   drainLocations(): StagedLocations {
     const staged = {
       fingerprint: this.shell.fingerprint,
-      locations: this.#keys.join("\n"),
-      omitted: this.#omitted,
+      locations: this.#keys.joined("\n"),
+      omitted: this.#keys.omitted,
     };
-    this.#keys.length = 0;
-    this.#seen = null;
-    this.#omitted = 0;
+    this.#keys.clear();
     return staged;
   }
 
   /** The first place kept, or none. */
   get firstLocation(): FindingLocation | undefined {
-    const first = this.#keys[0];
+    const first = this.#keys.first();
     return first === undefined
       ? undefined
       : (JSON.parse(first) as FindingLocation);
@@ -197,18 +160,19 @@ export class Sightings {
    * takes from here, written from the keys (which are the locations' JSON) without building one.
    */
   locationMembersJson(): string {
-    const locations = `"locations":[${this.#keys.join(",")}]`;
-    return this.#omitted > 0
-      ? `${locations},"locationsOmitted":${this.#omitted}`
+    const locations = `"locations":[${this.#keys.joined(",")}]`;
+    const { omitted } = this.#keys;
+    return omitted > 0
+      ? `${locations},"locationsOmitted":${omitted}`
       : locations;
   }
 
   toFinding(): Finding {
     const finding: Finding = {
       ...this.shell,
-      locations: JSON.parse(`[${this.#keys.join(",")}]`) as FindingLocation[],
+      locations: JSON.parse(`[${this.#keys.joined(",")}]`) as FindingLocation[],
     };
-    if (this.#omitted > 0) finding.locationsOmitted = this.#omitted;
+    if (this.#keys.omitted > 0) finding.locationsOmitted = this.#keys.omitted;
     return finding;
   }
 
@@ -241,28 +205,5 @@ export class Sightings {
       break;
     }
     if (other.detectedAt < a.detectedAt) a.detectedAt = other.detectedAt;
-  }
-
-  // JSON.stringify escapes newlines inside strings: a newline only ever separates two keys.
-  #addKeys(joined: string): void {
-    if (joined === "") return;
-    for (const key of joined.split("\n")) this.#addKey(key);
-  }
-
-  #addKey(key: string): void {
-    if (this.#has(key)) return;
-    if (this.#keys.length >= this.#cap) {
-      this.#omitted += 1;
-      return;
-    }
-    this.#keys.push(key);
-    if (this.#seen !== null) this.#seen.add(key);
-    else if (this.#keys.length > SCAN_LIMIT) this.#seen = new Set(this.#keys);
-  }
-
-  #has(key: string): boolean {
-    if (this.#seen !== null) return this.#seen.has(key);
-    for (const k of this.#keys) if (k === key) return true;
-    return false;
   }
 }

@@ -89,13 +89,14 @@ export async function streamFindings(
     format: report.format,
     bytes: report.bytes,
     items: report.items,
-    batches: mergeInBatches(report.batches, bounds),
+    batches: mergeInBatches(report.batches, bounds, options.onRead),
   };
 }
 
 async function* mergeInBatches(
   batches: AsyncIterable<IngestRecord[]>,
   bounds: MergeBounds,
+  onRead?: () => void,
 ): AsyncGenerator<FindingBatch> {
   let byFingerprint = new Map<string, Held>();
   let holders: Held[] = [];
@@ -167,6 +168,7 @@ async function* mergeInBatches(
       yield drainArena();
     }
   }
+  onRead?.();
   if (arena !== null && arena.used > 0) yield drainArena();
   arena?.release();
   yield {

@@ -27,6 +27,11 @@ export interface ReadOptions {
   /** The directory the scanned paths are relative to; lets masked SARIF results be recovered. */
   sourceRoot?: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Called once every record of the file has been read, before the last merged batches are handed
+   * on (streamFindings): the last point at which the read's garbage can go before the commit.
+   */
+  onRead?: () => void;
   /** Called for each result whose value was masked and could not be read back. */
   onMasked?: () => void;
   /** The scan finished cleanly, so a missing report means "nothing found" (BR-01). */

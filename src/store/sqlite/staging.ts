@@ -1,6 +1,10 @@
 import type Database from "better-sqlite3";
 import type { Finding } from "../../domain/finding.js";
-import { Sightings } from "../../domain/sightings.js";
+import { KeyMerger } from "../../domain/key-merger.js";
+import {
+  MAX_LOCATIONS_PER_FINDING,
+  Sightings,
+} from "../../domain/sightings.js";
 import type { StagedLocations } from "../../domain/sightings.js";
 import type { FindingStage, StagedUpsert, UpsertResult } from "../types.js";
 import { upsertFindings } from "./cycles.js";
@@ -83,34 +87,33 @@ export class FindingStaging {
   *merged(): Generator<StagedUpsert> {
     this.#file.flush();
     const runs = this.#runs.map((run) => new RunReader(this.#file, run));
+    const merger = new KeyMerger();
     for (;;) {
       const fingerprint = lowest(runs);
       if (fingerprint === null) return;
       // Within a run a fingerprint's shells come before its locations: all the shells first.
-      let current: StagedUpsert | null = null;
+      let shell: Sightings | null = null;
+      let sealedSecret: StagedUpsert["sealedSecret"] = null;
       for (const run of runs) {
         while (at(run, fingerprint) && run.kind === SHELL) {
-          const shell = JSON.parse(run.payload().toString("utf8")) as Finding;
-          if (current === null) {
-            current = {
-              sightings: Sightings.fromStaged(shell),
-              sealedSecret: run.sealed,
-            };
-          } else {
-            current.sightings.absorbShell(shell);
-            current.sealedSecret ??= run.sealed;
-          }
+          const staged = JSON.parse(run.payload().toString("utf8")) as Finding;
+          if (shell === null) shell = new Sightings(staged);
+          else shell.absorbShell(staged);
+          sealedSecret ??= run.sealed;
           run.advance();
         }
       }
+      merger.begin(MAX_LOCATIONS_PER_FINDING);
       for (const run of runs) {
         while (at(run, fingerprint)) {
-          // Absorbed before the run reads again: the payload is a view of its buffer.
-          current?.sightings.addStaged(run.payload(), run.omitted);
+          // Merged before the run reads again: the payload is a view of its buffer.
+          merger.add(run.payload(), run.omitted);
           run.advance();
         }
       }
-      if (current !== null) yield current;
+      if (shell === null) continue;
+      const sightings = Sightings.fromStaged(shell.shell, merger.finish());
+      yield { sightings, sealedSecret };
     }
   }
 
