@@ -118,7 +118,6 @@ export class KeyText implements LocationKeys {
 
   joined(separator: "," | "\n"): string {
     if (this.#thawed) return this.#thawed.joined(separator);
-    // JSON escapes newlines inside a key: in the text, every newline is a separator.
     return separator === "," ? this.#text : this.#keyList().join("\n");
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collectFindings } from "../../../src/ingest/index.js";
+import { decodeRaw } from "../../../src/ingest/formats/trufflehog.js";
 import { fixture, writeReport } from "./helpers.js";
 
 describe("TruffleHog JSON lines", () => {
@@ -39,6 +40,17 @@ describe("TruffleHog JSON lines", () => {
         awsAccessKeyId: "AKIAYVP4CIPPERUVIFXG",
       },
     });
+  });
+
+  it("decodes each Raw value alike however often it comes, base64 or not", () => {
+    const encoded = Buffer.from("postgres://app:pw@db/app").toString("base64");
+    const keyId = "AKIAYVP4CIPPERUVIFXG";
+
+    for (let round = 0; round < 3; round++) {
+      expect(decodeRaw(encoded)).toBe("postgres://app:pw@db/app");
+      expect(decodeRaw(keyId)).toBe(keyId);
+      expect(decodeRaw("////////")).toBe("////////");
+    }
   });
 
   it("reports a broken line with its line number", async () => {
