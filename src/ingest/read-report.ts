@@ -1,4 +1,3 @@
-import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { readCertificates } from "./certificates/read-certificates.js";
@@ -12,6 +11,7 @@ import { parserFor } from "./formats/registry.js";
 import { ANY_KEY, JsonSplitter } from "./json-splitter.js";
 import type { PathPattern } from "./json-splitter.js";
 import { LineBatcher } from "./line-batcher.js";
+import { readChunks } from "./read-chunks.js";
 import { guard, located } from "./report-errors.js";
 import { createRegionReader } from "./source-region.js";
 import type {
@@ -127,8 +127,7 @@ export async function openReport(
   let items = 0;
   const chunks = async function* () {
     let read = 0;
-    const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of readChunks(path, CHUNK_BYTES)) {
       read += chunk.length;
       options.onProgress?.(read, info.size);
       yield chunk;
