@@ -3,12 +3,21 @@ import { closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { migrations } from "../migrations/index.js";
 
+/** The largest SQLite allows. */
+export const PAGE_SIZE = 65_536;
+
 export function openDatabase(path: string): Database.Database {
   // The store holds sealed secrets, tickets and the journal: a new one is the owner's alone. SQLite
   // gives its -wal and -shm files the database file's mode, so creating that one 0600 is enough.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  const created = !existsSync(path);
+  if (created) closeSync(openSync(path, "a", 0o600));
   const db = new Database(path);
+  // A finding's row is its JSON, kilobytes to a hundred or more: on 4 KB pages each took a chain
+  // of overflow pages, and a large ingest's commit (300 MB of rows) spent half its time in SQLite
+  // moving pages one by one into the WAL and then into the file. 64 KB pages halved that. Only a
+  // new file takes it (a page size is fixed once the WAL is on); an existing store keeps its own.
+  if (created) db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma("journal_mode = WAL");
   // The journal is what makes a restart safe: a commit must survive a power cut.
   db.pragma("synchronous = FULL");
