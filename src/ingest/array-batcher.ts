@@ -53,6 +53,17 @@ export class ArrayBatcher {
 
   push(chunk: Buffer): SplitBatch {
     if (this.#exact) return this.#pushExact(chunk);
+    if (this.#mode === "fast" && this.#pending.length > 0) {
+      // The element carried over from the chunk before is completed on its own and the rest of
+      // the chunk parsed in place: joining the whole chunk behind it was a copy of the file.
+      const end = this.#carriedEnd(chunk);
+      if (end >= 0) {
+        this.#pending = Buffer.concat([this.#pending, chunk.subarray(0, end)]);
+        const head = this.#pushFast();
+        this.#pending = chunk.subarray(end);
+        return joinBatches(head, this.#pushFast());
+      }
+    }
     const pending =
       this.#pending.length === 0
         ? chunk
@@ -116,6 +127,33 @@ export class ArrayBatcher {
     this.#pending = pending.subarray(cut + 1);
     this.#pendingBase += cut + 1;
     return batch;
+  }
+
+  /**
+   * Where in `chunk` the carried-over bytes end as whole elements: just past the first `}` that
+   * makes them parse (one inside a string or a nested object does not), or -1 when none of the
+   * first few does, and the chunk is joined as before. A prefix that parses ends on an element.
+   */
+  #carriedEnd(chunk: Buffer): number {
+    let from = 0;
+    for (let tries = 0; tries < CARRIED_TRIES; tries++) {
+      const close = chunk.indexOf(CLOSE_OBJ, from);
+      if (close < 0) return -1;
+      const bytes = Buffer.concat([
+        this.#pending,
+        chunk.subarray(0, close + 1),
+      ]);
+      let start = 0;
+      while (start < bytes.length && isSpace(bytes[start] as number)) start++;
+      if (this.#index > 0 && bytes[start] === COMMA) start++;
+      try {
+        parseJsonList(bytes, start, bytes.length);
+        return close + 1;
+      } catch {
+        from = close + 1;
+      }
+    }
+    return -1;
   }
 
   #toExact(bytes: Buffer): SplitBatch {
@@ -205,6 +243,24 @@ class ParsedBatch implements SplitBatch {
 }
 
 const EMPTY: SplitBatch = new TextBatch([]);
+
+/** `}`s tried for the end of an element carried over from one chunk to the next. */
+const CARRIED_TRIES = 8;
+
+/** The items of `a`, then those of `b`. */
+function joinBatches(a: SplitBatch, b: SplitBatch): SplitBatch {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const pick = <T>(k: number, f: (batch: SplitBatch, k: number) => T): T =>
+    k < a.length ? f(a, k) : f(b, k - a.length);
+  return {
+    length: a.length + b.length,
+    value: (k) => pick(k, (batch, i) => batch.value(i)),
+    pattern: (k) => pick(k, (batch, i) => batch.pattern(i)),
+    path: (k) => pick(k, (batch, i) => batch.path(i)),
+    offset: (k) => pick(k, (batch, i) => batch.offset(i)),
+  };
+}
 
 function isRootArray(pattern: PathPattern | undefined): boolean {
   return pattern?.length === 1 && pattern[0] === ANY_INDEX;
