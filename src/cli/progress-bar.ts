@@ -1,6 +1,6 @@
 const MB = 1024 * 1024;
 const BAR_WIDTH = 24;
-/** At most ten redraws a second: a redraw per 128 KB chunk would cost more than the read. */
+/** At most ten redraws a second: a redraw per 96 KB chunk would cost more than the read. */
 const MIN_INTERVAL_MS = 100;
 /** Return to the start of the line and erase it (ECMA-48 EL). */
 const CLEAR_LINE = "\r\u001b[K";
