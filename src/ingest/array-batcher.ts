@@ -80,6 +80,9 @@ export class ArrayBatcher {
       this.#exact = new JsonSplitter(this.#patterns);
       last = this.#pushExact(this.#pending);
     } else if (this.#exact === null && !isArrayClose(this.#pending)) {
+      // Nothing follows: the exact splitter stays to the end, so that an array cut off between
+      // two elements (no `]`) is an error, not a report that just ended.
+      this.#mode = "exact";
       last = this.#toExact(this.#pending);
     }
     if (this.#exact) this.#exact.end();

@@ -82,7 +82,8 @@ class LineBatch implements SplitBatch {
   readonly #lines: number[] = [];
   readonly #starts: number[] = [];
   readonly #parts: Part[] = [];
-  readonly #retry = new Map<number, string>();
+  /** A line that did not parse: its text trimmed, and the bytes the trim took off its start. */
+  readonly #retry = new Map<number, { text: string; lead: number }>();
 
   constructor(private readonly base: number) {}
 
@@ -95,9 +96,14 @@ class LineBatch implements SplitBatch {
     try {
       value = JSON.parse(part.text.slice(start, end));
     } catch {
-      const trimmed = part.text.slice(start, end).trim();
-      if (trimmed === "") return;
-      this.#retry.set(this.#values.length, trimmed);
+      const raw = part.text.slice(start, end);
+      const text = raw.trim();
+      if (text === "") return;
+      const lead = raw.slice(0, raw.length - raw.trimStart().length);
+      this.#retry.set(this.#values.length, {
+        text,
+        lead: Buffer.byteLength(lead),
+      });
     }
     this.#values.push(value);
     this.#lines.push(line);
@@ -112,7 +118,8 @@ class LineBatch implements SplitBatch {
   value(k: number): unknown {
     const value = this.#values[k];
     if (value !== RETRY) return value;
-    return parseJson(this.#retry.get(k) ?? "", this.offset(k));
+    const retry = this.#retry.get(k) ?? { text: "", lead: 0 };
+    return parseJson(retry.text, this.offset(k) + retry.lead);
   }
 
   pattern(): number {
