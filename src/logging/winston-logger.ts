@@ -67,6 +67,10 @@ function bind(root: winston.Logger, bound: LogFields): Logger {
   const log =
     (level: LogLevel) =>
     (event: string, fields: LogFields = {}): void => {
+      // winston filters by level only in its transports, after every format has run: a line
+      // below the level was built, redacted and serialised for nothing (a second and a half
+      // for the 200,000 `finding.ingested` events of a large report).
+      if (!root.isLevelEnabled(level)) return;
       root.log({
         level,
         message: event,

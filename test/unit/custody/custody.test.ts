@@ -29,6 +29,23 @@ describe("custody", () => {
     expect(() => custody.open(sealed, "fp-2")).toThrow(/authentication/);
   });
 
+  it("gives every sealed secret its own 12-byte IV, past the batch of IVs drawn at once", () => {
+    const custody = createCustody({ current: key() });
+
+    const sealed = Array.from({ length: 9000 }, (_, i) =>
+      custody.seal(new SecretValue(`${CANARY}-${i}`), `fp-${i}`),
+    );
+
+    const ivs = new Set(sealed.map((s) => s.iv.toString("hex")));
+    expect(ivs.size).toBe(sealed.length);
+    expect(sealed.every((s) => s.iv.length === 12)).toBe(true);
+    sealed[0]?.iv.fill(0);
+    expect(custody.open(sealed[1]!, "fp-1").reveal()).toBe(`${CANARY}-1`);
+    expect(custody.open(sealed[8999]!, "fp-8999").reveal()).toBe(
+      `${CANARY}-8999`,
+    );
+  });
+
   it("opens with an older key and reseals with the current one on rewrap", async () => {
     const dir = mkdtempSync(join(tmpdir(), "custody-"));
     dirs.push(dir);

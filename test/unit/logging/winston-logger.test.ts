@@ -62,6 +62,32 @@ describe("createWinstonLogger", () => {
     expect(text).not.toContain("noise");
   });
 
+  it("does not even format an event below the level: its fields are never read", async () => {
+    let asked = 0;
+    const { logger, output } = capture({
+      level: "warn",
+      redactValues: () => {
+        asked += 1;
+        return [];
+      },
+    });
+    const fields = {
+      get fingerprint(): string {
+        throw new Error("a dropped event's fields were read");
+      },
+    };
+
+    logger.info("finding.ingested", fields);
+    logger.debug("finding.ingested", fields);
+    logger.warn("kept");
+
+    expect(await output()).toContain("kept");
+    expect(asked).toBeGreaterThan(0);
+    const before = asked;
+    logger.info("finding.ingested", fields);
+    expect(asked).toBe(before);
+  });
+
   it("masks sensitive field names at any depth, whatever their case", async () => {
     const { logger, output } = capture();
 
