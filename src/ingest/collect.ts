@@ -89,14 +89,14 @@ export async function streamFindings(
     format: report.format,
     bytes: report.bytes,
     items: report.items,
-    batches: mergeInBatches(report.batches, bounds, options.onRead),
+    batches: mergeInBatches(report.batches, bounds, options),
   };
 }
 
 async function* mergeInBatches(
   batches: AsyncIterable<IngestRecord[]>,
   bounds: MergeBounds,
-  onRead?: () => void,
+  hooks: Pick<ReadOptions, "onRead" | "onFindingsHandedOn"> = {},
 ): AsyncGenerator<FindingBatch> {
   let byFingerprint = new Map<string, Held>();
   let holders: Held[] = [];
@@ -155,6 +155,7 @@ async function* mergeInBatches(
       holders = [];
       held = 0;
       spilled = true;
+      hooks.onFindingsHandedOn?.();
     } else if (!spilled && held >= bounds.locations) {
       const drained: StagedLocations[] = [];
       for (const { record } of holders) {
@@ -168,7 +169,7 @@ async function* mergeInBatches(
       yield drainArena();
     }
   }
-  onRead?.();
+  hooks.onRead?.();
   if (arena !== null && arena.used > 0) yield drainArena();
   arena?.release();
   yield {

@@ -32,6 +32,11 @@ export interface ReadOptions {
    * on (streamFindings): the last point at which the read's garbage can go before the commit.
    */
   onRead?: () => void;
+  /**
+   * Called each time a batch of findings has been handed on and taken (streamFindings), before
+   * the read goes on: the findings it held are garbage from then on.
+   */
+  onFindingsHandedOn?: () => void;
   /** Called for each result whose value was masked and could not be read back. */
   onMasked?: () => void;
   /** The scan finished cleanly, so a missing report means "nothing found" (BR-01). */

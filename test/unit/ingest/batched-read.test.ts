@@ -3,6 +3,7 @@ import {
   collectFindings,
   readReport,
   readReportBatches,
+  streamFindings,
 } from "../../../src/ingest/index.js";
 import type { IngestRecord } from "../../../src/ingest/index.js";
 import { writeReport } from "./helpers.js";
@@ -75,5 +76,41 @@ describe("batched ingest", () => {
       details: { itemIndex: 1, line: 3 },
     });
     expect(String((error as Error).message)).not.toContain("u:p@h");
+  });
+});
+
+describe("a large read's hooks", () => {
+  it("tells when each batch of findings has been taken, and when the file is read", async () => {
+    const items = Array.from({ length: 400 }, (_, i) => ({
+      ...gitleaksItem(i),
+      Secret: `distinct-${i}-padding-to-be-a-secret`,
+    }));
+    const path = writeReport("hooks.json", JSON.stringify(items));
+    const events: string[] = [];
+
+    const report = await streamFindings(
+      path,
+      {
+        onRead: () => events.push("read"),
+        onFindingsHandedOn: () => events.push("taken"),
+      },
+      { locations: 10_000, findings: 50 },
+    );
+    for await (const batch of report.batches) {
+      if (batch.kind === "findings") events.push(`findings:${batch.last}`);
+    }
+
+    // Each batch handed on before the end is taken before the read goes on; the file is read
+    // before the last one.
+    const handedOn = events.filter((e) => e === "findings:false").length;
+    expect(handedOn).toBeGreaterThanOrEqual(2);
+    expect(events).toEqual([
+      ...Array.from({ length: handedOn }, () => [
+        "findings:false",
+        "taken",
+      ]).flat(),
+      "read",
+      "findings:true",
+    ]);
   });
 });
