@@ -54,15 +54,8 @@ export class ArrayBatcher {
   push(chunk: Buffer): SplitBatch {
     if (this.#exact) return this.#pushExact(chunk);
     if (this.#mode === "fast" && this.#pending.length > 0) {
-      // The element carried over from the chunk before is completed on its own and the rest of
-      // the chunk parsed in place: joining the whole chunk behind it was a copy of the file.
-      const end = this.#carriedEnd(chunk);
-      if (end >= 0) {
-        this.#pending = Buffer.concat([this.#pending, chunk.subarray(0, end)]);
-        const head = this.#pushFast();
-        this.#pending = chunk.subarray(end);
-        return joinBatches(head, this.#pushFast());
-      }
+      const joined = this.#completeCarried(chunk);
+      if (joined !== null) return joined;
     }
     const pending =
       this.#pending.length === 0
@@ -108,55 +101,61 @@ export class ArrayBatcher {
   #pushFast(): SplitBatch {
     const pending = this.#pending;
     const cut = pending.lastIndexOf(CLOSE_OBJ);
-    if (cut < 0) return this.#toExact(pending);
-    let start = 0;
-    while (start < cut && isSpace(pending[start] as number)) start++;
-    if (this.#index > 0 && pending[start] === COMMA) start++;
+    const batch = cut < 0 ? null : this.#parsedUpTo(pending, cut + 1);
+    return batch ?? this.#toExact(pending);
+  }
 
+  /**
+   * The elements of `bytes` (which start at #pendingBase) up to `end`, as one batch, and the
+   * batcher moved past them; null, and nothing moved, when they do not parse.
+   */
+  #parsedUpTo(bytes: Buffer, end: number): ParsedBatch | null {
+    let start = 0;
+    while (start < end && isSpace(bytes[start] as number)) start++;
+    if (this.#index > 0 && bytes[start] === COMMA) start++;
     let values: unknown;
     try {
-      values = parseJsonList(pending, start, cut + 1);
+      values = parseJsonList(bytes, start, end);
     } catch {
-      return this.#toExact(pending);
+      return null;
     }
     const batch = new ParsedBatch(
       values as unknown[],
       this.#index,
-      pending.subarray(start, cut + 1),
+      bytes.subarray(start, end),
       this.#pendingBase + start,
       this.#patterns,
     );
     this.#index += batch.length;
-    this.#pending = pending.subarray(cut + 1);
-    this.#pendingBase += cut + 1;
+    this.#pending = bytes.subarray(end);
+    this.#pendingBase += end;
     return batch;
   }
 
   /**
-   * Where in `chunk` the carried-over bytes end as whole elements: just past the first `}` that
-   * makes them parse (one inside a string or a nested object does not), or -1 when none of the
-   * first few does, and the chunk is joined as before. A prefix that parses ends on an element.
+   * The element carried over from the chunk before, completed on its own, and the rest of the
+   * chunk parsed in place: joining the whole chunk behind it was a copy of the file. It ends just
+   * past the first `}` that makes the carried bytes parse (one inside a string or a nested
+   * object does not: a prefix that parses ends on an element); null when none of the first few
+   * does, and the chunk is joined as before.
    */
-  #carriedEnd(chunk: Buffer): number {
+  #completeCarried(chunk: Buffer): SplitBatch | null {
     let from = 0;
     for (let tries = 0; tries < CARRIED_TRIES; tries++) {
       const close = chunk.indexOf(CLOSE_OBJ, from);
-      if (close < 0) return -1;
+      if (close < 0) return null;
       const bytes = Buffer.concat([
         this.#pending,
         chunk.subarray(0, close + 1),
       ]);
-      let start = 0;
-      while (start < bytes.length && isSpace(bytes[start] as number)) start++;
-      if (this.#index > 0 && bytes[start] === COMMA) start++;
-      try {
-        parseJsonList(bytes, start, bytes.length);
-        return close + 1;
-      } catch {
-        from = close + 1;
+      const head = this.#parsedUpTo(bytes, bytes.length);
+      if (head !== null) {
+        this.#pending = chunk.subarray(close + 1);
+        return joinBatches(head, this.#pushFast());
       }
+      from = close + 1;
     }
-    return -1;
+    return null;
   }
 
   #toExact(bytes: Buffer): SplitBatch {
