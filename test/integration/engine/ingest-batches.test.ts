@@ -9,7 +9,7 @@ const SEEN = 3;
 /** Bounds far below the report: every finding is handed on in several partial batches. */
 const TINY = { locations: 4, findings: 3 };
 
-/** A gitleaks report over several 128 KB read chunks: each secret is seen once per round. */
+/** A gitleaks report over several 96 KB read chunks: each secret is seen once per round. */
 function writeReport(path: string, tail = "\n]\n"): void {
   const items: string[] = [];
   for (let i = 0; i < DISTINCT * SEEN; i++) {

@@ -118,6 +118,29 @@ describe("ArrayBatcher", () => {
     }
   });
 
+  it("throws the exact splitter's end-of-input error for an array cut off between elements", () => {
+    // After an element, after its comma, after white space, after a string or an array.
+    const cuts = [
+      '[{"a":1}',
+      '[{"a":1},',
+      '[{"a":1},\n ',
+      '[{"a":1}, "s"',
+      '[{"a":1}, [4]',
+    ];
+    for (const text of cuts) {
+      const bytes = Buffer.from(text);
+      const want = thrown(() => reference(bytes));
+
+      expect(want, text).toMatchObject({ message: "unexpected end of input" });
+      for (const size of SIZES) {
+        expect(
+          thrown(() => batched(bytes, size)),
+          `${text} @${size}`,
+        ).toEqual(want);
+      }
+    }
+  });
+
   it("reports a syntax error inside an element at its byte in the file", () => {
     const bytes = Buffer.from('[{"a":1},\n {"b":tru}, {"c":3}]');
 

@@ -198,6 +198,14 @@ describe("gitleaks JSON", () => {
     });
   });
 
+  it("reports a file cut off after a whole finding, before its `]`, as malformed", async () => {
+    const one = JSON.stringify(V8[0]);
+
+    await expect(
+      collectFindings(writeReport("cut-between.json", `[\n ${one},\n ${one}`)),
+    ).rejects.toMatchObject({ code: "MALFORMED_REPORT" });
+  });
+
   it("streams records and reports progress", async () => {
     const seen: number[] = [];
     const path = fixture("gitleaks/gitleaks8_many.json");
