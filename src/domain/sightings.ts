@@ -177,14 +177,22 @@ export class Sightings {
   }
 
   /**
-   * The JSON of `toFinding()` (the same value once parsed; its locations come last) without
-   * building a location object: a finding of a thousand places costs a join, not a thousand
-   * objects made and stringified.
+   * `toFinding()` as two pieces of JSON, without building a location object (a finding of a
+   * thousand places costs a join, not a thousand objects made and stringified): the finding
+   * without its locations (with `locationsOmitted` past the cap), and the locations' array.
    */
-  toFindingJson(): string {
+  shellJson(): string {
     const { locations: _none, ...rest } = this.shell;
     const head = JSON.stringify(rest);
-    return `${head.slice(0, -1)},${this.locationMembersJson()}}`;
+    const { omitted } = this.#keys;
+    return omitted > 0
+      ? `${head.slice(0, -1)},"locationsOmitted":${omitted}}`
+      : head;
+  }
+
+  /** See `shellJson`. */
+  locationsJson(): string {
+    return `[${this.#keys.joined(",")}]`;
   }
 
   #absorbFields(other: Finding): void {

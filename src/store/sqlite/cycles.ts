@@ -11,6 +11,11 @@ import type {
   UpsertResult,
 } from "../types.js";
 import { cachedStatement } from "./database.js";
+import {
+  columnsOfParts,
+  findingColumns,
+  type FindingColumns,
+} from "./finding-columns.js";
 import { getFinding, transition } from "./findings.js";
 import { type TicketRow, toTicketRecord } from "./rows.js";
 import { putSecret } from "./secrets.js";
@@ -27,18 +32,19 @@ const fingerprintOf = (item: UpsertItem): string =>
 const findingOf = (item: UpsertItem): Finding =>
   "sightings" in item ? item.sightings.toFinding() : item.finding;
 
-const jsonOf = (item: UpsertItem): string =>
+const columnsOf = (item: UpsertItem): FindingColumns =>
   "sightings" in item
-    ? item.sightings.toFindingJson()
-    : JSON.stringify(item.finding);
+    ? columnsOfParts(item.sightings.shellJson(), item.sightings.locationsJson())
+    : findingColumns(item.finding);
 
 function insertNew(db: Database, item: UpsertItem, at: string): void {
+  const { findingJson, locationsBr } = columnsOf(item);
   cachedStatement(
     db,
-    `INSERT INTO findings (fingerprint, finding_json, state, due_at, created_at,
+    `INSERT INTO findings (fingerprint, finding_json, locations_br, state, due_at, created_at,
        updated_at, last_step, last_step_at)
-     VALUES (?, ?, 'new', ?, ?, ?, 'finding.ingested', ?)`,
-  ).run(fingerprintOf(item), jsonOf(item), at, at, at, at);
+     VALUES (?, ?, ?, 'new', ?, ?, ?, 'finding.ingested', ?)`,
+  ).run(fingerprintOf(item), findingJson, locationsBr, at, at, at, at);
 }
 
 function ticketRefsOf(db: Database, fp: string, cycle: number): TicketRef[] {
@@ -79,17 +85,26 @@ export function newCycle(
 function startRegression(
   db: Database,
   existing: FindingRecord,
-  json: string,
+  columns: FindingColumns,
   at: string,
 ): void {
   const oldTickets = ticketRefsOf(db, existing.fingerprint, existing.cycle);
   db.prepare(
-    `UPDATE findings SET finding_json = ?, state = 'regression', cycle = cycle + 1,
+    `UPDATE findings SET finding_json = ?, locations_br = ?, state = 'regression',
+       cycle = cycle + 1,
        reason = NULL, identity_json = NULL, plan_json = NULL, plan_hash = NULL,
        approval_json = NULL, regression_of_json = ?, due_at = ?, attempts = 0,
        closed_at = NULL, last_step = 'finding.regression', last_step_at = ?, updated_at = ?
      WHERE fingerprint = ?`,
-  ).run(json, JSON.stringify(oldTickets), at, at, at, existing.fingerprint);
+  ).run(
+    columns.findingJson,
+    columns.locationsBr,
+    JSON.stringify(oldTickets),
+    at,
+    at,
+    at,
+    existing.fingerprint,
+  );
   db.prepare(
     `INSERT INTO transitions (fingerprint, cycle, from_state, to_state, step, at)
      VALUES (?, ?, 'closed', 'regression', 'finding.regression', ?)`,
@@ -114,7 +129,7 @@ export function upsertFindings(
     }
 
     const incoming = findingOf(item);
-    const merged = JSON.stringify(mergeFinding(existing.finding, incoming));
+    const merged = findingColumns(mergeFinding(existing.finding, incoming));
     if (existing.state === "closed") {
       if (!isReappearance(existing.finding, incoming)) continue;
       startRegression(db, existing, merged, at);
@@ -126,10 +141,10 @@ export function upsertFindings(
     // A finding held because its source had it resolved or suppressed is due again at once.
     cachedStatement(
       db,
-      `UPDATE findings SET finding_json = ?, updated_at = ?,
+      `UPDATE findings SET finding_json = ?, locations_br = ?, updated_at = ?,
          due_at = CASE WHEN state IN ('new', 'regression') THEN ? ELSE due_at END
        WHERE fingerprint = ?`,
-    ).run(merged, at, at, fp);
+    ).run(merged.findingJson, merged.locationsBr, at, at, fp);
     // An unresolved finding is tried again: the resolution rules may have changed since.
     if (existing.state === "unresolved") {
       transition(db, fp, "unresolved", "new", { reason: null, dueAt: at }, at);

@@ -1,5 +1,4 @@
 import type { SealedSecret } from "../../custody/types.js";
-import type { Finding } from "../../domain/finding.js";
 import type { Identity } from "../../domain/identity.js";
 import type { Plan } from "../../domain/plan.js";
 import type { FindingState } from "../../domain/states.js";
@@ -12,11 +11,13 @@ import type {
   TicketLifecycleState,
   TicketRecord,
 } from "../types.js";
+import { findingOfColumns } from "./finding-columns.js";
 
 /** Rows as SQLite returns them; the JSON columns are closeloop's own writes. */
 export interface FindingRow {
   fingerprint: string;
   finding_json: string;
+  locations_br: Buffer | null;
   state: string;
   cycle: number;
   reason: string | null;
@@ -44,7 +45,7 @@ function parseOrNull<T>(text: string | null): T | null {
 export function toFindingRecord(row: FindingRow): FindingRecord {
   return {
     fingerprint: row.fingerprint,
-    finding: JSON.parse(row.finding_json) as Finding,
+    finding: findingOfColumns(row.finding_json, row.locations_br),
     state: row.state as FindingState,
     cycle: row.cycle,
     reason: row.reason,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Finding } from "../../../src/domain/finding.js";
 import type { Identity, Resolution } from "../../../src/domain/identity.js";
 import { maskSecret, SecretValue } from "../../../src/domain/secret.js";
+import type { Sightings } from "../../../src/domain/sightings.js";
 
 /** A value that must never be seen outside custody and the probe; tests grep for it. */
 export const CANARY = "pg-CANARY-s3cr3t-7f1d2c9e4b";
@@ -58,5 +59,13 @@ export function resolveTo(targetId: string): (f: Finding) => Resolution {
       principal: user,
     };
     return { ok: true, identity };
+  };
+}
+
+/** The finding that Sightings' two pieces of JSON (see Sightings.shellJson) make together. */
+export function findingOfJsonParts(s: Sightings): Finding {
+  return {
+    ...(JSON.parse(s.shellJson()) as Finding),
+    locations: JSON.parse(s.locationsJson()) as Finding["locations"],
   };
 }

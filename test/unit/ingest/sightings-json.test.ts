@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { Finding, FindingLocation } from "../../../src/domain/finding.js";
+import type { FindingLocation } from "../../../src/domain/finding.js";
 import { locationKey, Sightings } from "../../../src/domain/sightings.js";
 import {
   dryRunJsonLine,
   findingToDryRunJson,
 } from "../../../src/ingest/dry-run.js";
-import { makeFinding } from "../../helpers/fakes/findings.js";
+import {
+  findingOfJsonParts,
+  makeFinding,
+} from "../../helpers/fakes/findings.js";
 
 const at = (line: number): FindingLocation => ({
   source: "gitleaks",
@@ -120,13 +123,13 @@ describe("a finding's JSON from its sightings", () => {
     expect(finding.locationsOmitted).toBe(2);
     expect(finding.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(finding.tags).toEqual(["prod", "late"]);
-    expect(JSON.parse(s.toFindingJson())).toStrictEqual(finding);
+    expect(findingOfJsonParts(s)).toStrictEqual(finding);
   });
 
   it("leaves the omitted count out while every place is kept", () => {
     const s = seen(4);
 
-    const parsed = JSON.parse(s.toFindingJson()) as Finding;
+    const parsed = findingOfJsonParts(s);
 
     expect(parsed).not.toHaveProperty("locationsOmitted");
     expect(parsed.locations).toEqual([at(1), at(2), at(3), at(4)]);
@@ -138,7 +141,7 @@ describe("a finding's JSON from its sightings", () => {
     delete bare.secretHash;
     const s = new Sightings(bare);
 
-    expect(JSON.parse(s.toFindingJson())).toStrictEqual(s.toFinding());
+    expect(findingOfJsonParts(s)).toStrictEqual(s.toFinding());
     expect(s.toFinding().locations).toEqual([]);
     expect(s.firstLocation).toBeUndefined();
   });
@@ -173,7 +176,7 @@ describe("the dry-run JSON line from sightings", () => {
     Object.assign(f, { internalNote: "not for output" });
     const s = new Sightings(f);
 
-    expect(s.toFindingJson()).toContain("internalNote");
+    expect(s.shellJson()).toContain("internalNote");
     expect(dryRunJsonLine(s)).not.toContain("internalNote");
   });
 });
