@@ -14,7 +14,7 @@ import {
   slug,
 } from "./classify.js";
 import { locationFingerprint, secretFingerprint } from "./fingerprint.js";
-import type { IngestRecord } from "./types.js";
+import type { IngestRecord, MergeSlot } from "./types.js";
 
 export interface Sighting {
   /** The tool that reported it: `gitleaks`, `secretlint`, `trufflehog`… */
@@ -46,6 +46,7 @@ export function secretRecord(sighting: Sighting, value: string): IngestRecord {
       hints,
     }),
     secret: known.secret,
+    slot: known.slot,
   };
 }
 
@@ -58,6 +59,7 @@ interface Known {
   secretHash: string;
   preview: string;
   secret: SecretValue;
+  slot: MergeSlot;
 }
 
 // A report repeats each secret in every commit and file it reached; classifying and hashing it
@@ -87,6 +89,7 @@ function classified(value: string, rule: string): Known {
     secretHash: secret.sha256(),
     preview: c.preview,
     secret,
+    slot: { generation: -1, index: 0 },
   };
   if (knownValues.size + knownUnderOtherRules.size >= KNOWN_LIMIT) {
     knownValues.clear();

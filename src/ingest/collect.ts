@@ -6,7 +6,12 @@ import type {
 } from "../domain/sightings.js";
 import { LocationArena } from "./location-arena.js";
 import { openReport } from "./read-report.js";
-import type { IngestRecord, IngestResult, ReadOptions } from "./types.js";
+import type {
+  IngestRecord,
+  IngestResult,
+  MergeSlot,
+  ReadOptions,
+} from "./types.js";
 
 /**
  * What is held in memory while a report is merged, whatever its size. Past this many locations
@@ -100,6 +105,7 @@ async function* mergeInBatches(
 ): AsyncGenerator<FindingBatch> {
   let byFingerprint = new Map<string, Held>();
   let holders: Held[] = [];
+  let generation = nextGeneration();
   let held = 0;
   // Set once something has been handed on: from then on, repeat sightings' locations go to the
   // arena, not to their finding, and the consumer merges on disk in any case.
@@ -110,9 +116,25 @@ async function* mergeInBatches(
     kind: "locations",
     locations: arena?.drain(holders.map((h) => h.record.sightings)) ?? [],
   });
+  /** The finding held for `record`'s fingerprint: by its slot when it has one of this generation. */
+  const heldFor = (record: IngestRecord): Held | undefined => {
+    const { slot } = record;
+    const { fingerprint } = record.finding;
+    if (slot?.generation === generation) {
+      const h = holders[slot.index];
+      if (h?.record.sightings.fingerprint === fingerprint) return h;
+    }
+    const h = byFingerprint.get(fingerprint);
+    if (h !== undefined && slot !== undefined) noteIn(slot, h);
+    return h;
+  };
+  const noteIn = (slot: MergeSlot, h: Held) => {
+    slot.generation = generation;
+    slot.index = h.index;
+  };
   for await (const batch of batches) {
     for (const record of batch) {
-      const known = byFingerprint.get(record.finding.fingerprint);
+      const known = heldFor(record);
       if (known === undefined) {
         // Once something is handed on, a record of several places (an incident's occurrences)
         // goes to the arena like a repeat: held as keys, it would drop the repeats among them,
@@ -128,6 +150,7 @@ async function* mergeInBatches(
         };
         byFingerprint.set(record.finding.fingerprint, h);
         holders.push(h);
+        if (record.slot !== undefined) noteIn(record.slot, h);
         if (apart)
           for (const l of locations) arena.add(h.index, locationKey(l));
         continue;
@@ -153,6 +176,7 @@ async function* mergeInBatches(
       };
       byFingerprint = new Map();
       holders = [];
+      generation = nextGeneration();
       held = 0;
       spilled = true;
       hooks.onFindingsHandedOn?.();
@@ -178,6 +202,10 @@ async function* mergeInBatches(
     last: true,
   };
 }
+
+/** Every merge's generations are distinct: a slot noted by one merge is never another's. */
+let generations = 0;
+const nextGeneration = (): number => ++generations;
 
 /** A finding being merged and its place among those held (its locations' owner in the arena). */
 interface Held {

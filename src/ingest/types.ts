@@ -20,6 +20,19 @@ export type FormatName =
 export interface IngestRecord {
   finding: Finding;
   secret: SecretValue | null;
+  /** Shared by every record of one value and rule: see MergeSlot. */
+  slot?: MergeSlot;
+}
+
+/**
+ * Where a merge notes which of its findings a fingerprint is (see collect.ts): a repeat of a
+ * value reads it here instead of looking its fingerprint up again (in a report of 2,000,000
+ * sightings that lookup, a hash probe of a Map of 20,000, took half a second). Valid only for
+ * the merge generation it names.
+ */
+export interface MergeSlot {
+  generation: number;
+  index: number;
 }
 
 export interface ReadOptions {

@@ -114,3 +114,63 @@ describe("a large read's hooks", () => {
     ]);
   });
 });
+
+describe("merges that run at once", () => {
+  it("each merge its own report as it would alone, read batch by batch in turn", async () => {
+    // Both see the same values, so they share what the value cache notes for a merge; in another
+    // order, so a note one merge took for its own would name the wrong finding.
+    const items = Array.from({ length: 600 }, (_, i) => gitleaksItem(i));
+    const paths = [
+      writeReport("twice.json", JSON.stringify(items)),
+      writeReport("reversed.json", JSON.stringify([...items].reverse())),
+    ];
+    const alone = await Promise.all(
+      paths.map((p) => collectFindings(p, { now })),
+    );
+    const bounds = { locations: 40, findings: 20 };
+    const streams = await Promise.all(
+      paths.map((p) => streamFindings(p, { now }, bounds)),
+    );
+
+    const iterators = streams.map((s) => s.batches[Symbol.asyncIterator]());
+    const locations = streams.map(() => new Map<string, string[]>());
+    for (let done = 0; done < iterators.length;) {
+      done = 0;
+      for (const [k, it] of iterators.entries()) {
+        const next = await it.next();
+        if (next.done === true) {
+          done += 1;
+          continue;
+        }
+        const into = locations[k]!;
+        const add = (fp: string, keys: string[]) =>
+          into.set(fp, [...(into.get(fp) ?? []), ...keys]);
+        const batch = next.value;
+        if (batch.kind === "locations")
+          for (const row of batch.locations)
+            add(row.fingerprint, String(row.locations).split("\n"));
+        else
+          for (const { sightings } of batch.records)
+            add(
+              sightings.fingerprint,
+              sightings.drainLocations().locations.toString().split("\n"),
+            );
+      }
+    }
+
+    const files = (keys: string[]) =>
+      new Set(
+        keys
+          .filter((k) => k !== "")
+          .map((k) => (JSON.parse(k) as { file: string }).file),
+      );
+    for (const [k, merged] of locations.entries()) {
+      const records = alone[k]!.records;
+      expect(merged.size).toBe(records.length);
+      for (const { finding } of records)
+        expect(files(merged.get(finding.fingerprint) ?? [])).toEqual(
+          new Set(finding.locations.map((l) => l.file)),
+        );
+    }
+  });
+});
