@@ -26,8 +26,10 @@ export function locationKey(l: FindingLocation): string {
 // eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
+/** A finite number's JSON is its string (-0 too: both give "0"); JSON.stringify was a call each. */
 function jsonValue(value: unknown): string {
-  return typeof value === "string" && PLAIN_STRING.test(value)
-    ? `"${value}"`
-    : JSON.stringify(value);
+  if (typeof value === "string" && PLAIN_STRING.test(value))
+    return `"${value}"`;
+  if (typeof value === "number" && Number.isFinite(value)) return `${value}`;
+  return JSON.stringify(value);
 }
