@@ -2,6 +2,8 @@ import type { StagedLocations } from "../domain/sightings.js";
 
 /** Three numbers per location: whose it is (a holder's index), where its bytes start, how many. */
 const FIELDS = 3;
+/** Keys written into the buffer at a time (see LocationArena.add). */
+const GROUP = 256;
 const NEWLINE = 0x0a;
 
 /** Where a holder's drained locations go: its own held keys first, then the arena's. */
@@ -24,6 +26,10 @@ export class LocationArena {
   #used = 0;
   #entries: Int32Array;
   #count = 0;
+  /** Keys added since the last write into `#bytes`, their holders, and their length in chars. */
+  readonly #group: string[] = [];
+  readonly #groupHolders = new Int32Array(GROUP);
+  #groupChars = 0;
   /** The rows of the last drain: reused by the next one. */
   #out = Buffer.alloc(0);
 
@@ -34,27 +40,52 @@ export class LocationArena {
     this.#entries = new Int32Array(FIELDS * 4096);
   }
 
-  /** Bytes held. */
+  /** Bytes held (keys not yet written counted by their length). */
   get used(): number {
-    return this.#used;
+    return this.#used + this.#groupChars;
   }
 
+  /**
+   * Keys are written into the buffer GROUP at a time, joined: a key made by concatenation is a
+   * rope that each write of its own flattened first, which cost more than making it.
+   */
   add(holder: number, key: string): void {
-    while (this.#used + key.length * 3 > this.#bytes.length) this.#growBytes();
-    const length = this.#bytes.write(key, this.#used, "utf8");
-    if (this.#count * FIELDS === this.#entries.length) {
+    const n = this.#group.length;
+    this.#group.push(key);
+    this.#groupHolders[n] = holder;
+    this.#groupChars += key.length;
+    if (n + 1 === GROUP) this.#writeGroup();
+  }
+
+  #writeGroup(): void {
+    const keys = this.#group;
+    if (keys.length === 0) return;
+    const text = keys.join("");
+    while (this.#used + text.length * 3 > this.#bytes.length) this.#growBytes();
+    const written = this.#bytes.write(text, this.#used, "utf8");
+    while ((this.#count + keys.length) * FIELDS > this.#entries.length) {
       const entries = new Int32Array(
         Math.max(this.#entries.length * 2, FIELDS * 4096),
       );
       entries.set(this.#entries);
       this.#entries = entries;
     }
-    const at = this.#count * FIELDS;
-    this.#entries[at] = holder;
-    this.#entries[at + 1] = this.#used;
-    this.#entries[at + 2] = length;
-    this.#used += length;
-    this.#count += 1;
+    // As many bytes as characters: every key is ASCII, its bytes as long as its text.
+    const ascii = written === text.length;
+    let from = this.#used;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] ?? "";
+      const length = ascii ? key.length : Buffer.byteLength(key, "utf8");
+      const at = this.#count * FIELDS;
+      this.#entries[at] = this.#groupHolders[i] ?? 0;
+      this.#entries[at + 1] = from;
+      this.#entries[at + 2] = length;
+      from += length;
+      this.#count += 1;
+    }
+    this.#used += written;
+    keys.length = 0;
+    this.#groupChars = 0;
   }
 
   /**
@@ -64,6 +95,7 @@ export class LocationArena {
    * afterwards, ready for more.
    */
   drain(holders: readonly ArenaHolder[]): StagedLocations[] {
+    this.#writeGroup();
     const n = holders.length;
     // Only the few holders with locations of their own are drained: twenty thousand empty rows
     // per arena, held while they are staged, would be garbage in the old generation.
@@ -127,6 +159,8 @@ export class LocationArena {
     this.#entries = new Int32Array(0);
     this.#used = 0;
     this.#count = 0;
+    this.#group.length = 0;
+    this.#groupChars = 0;
   }
 
   #growBytes(): void {
