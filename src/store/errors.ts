@@ -12,3 +12,15 @@ export class StateConflictError extends CloseloopError {
 }
 
 export class StoreError extends CloseloopError {}
+
+/** A stored row that does not read back (a damaged file, or one written by something else). */
+export class UnreadableRowError extends StoreError {
+  constructor(fingerprint: string, column: string, cause: unknown) {
+    super(
+      "STORE_ROW_UNREADABLE",
+      `the ${column} of finding ${fingerprint.slice(0, 12)} does not read back: ` +
+        (cause instanceof Error ? cause.message : String(cause)),
+      { cause, details: { fingerprint, column } },
+    );
+  }
+}

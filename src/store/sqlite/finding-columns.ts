@@ -1,5 +1,6 @@
 import { brotliCompressSync, brotliDecompressSync, constants } from "node:zlib";
 import type { Finding, FindingLocation } from "../../domain/finding.js";
+import { UnreadableRowError } from "../errors.js";
 
 /**
  * Locations whose JSON is longer than this are stored apart, compressed; shorter ones stay in
@@ -50,15 +51,34 @@ export function findingColumns(finding: Finding): FindingColumns {
   return columnsOfParts(JSON.stringify(shell), JSON.stringify(locations));
 }
 
-/** The finding stored as `columns`. */
+/** The finding stored as these columns; `fingerprint` names it when they do not read back. */
 export function findingOfColumns(
+  fingerprint: string,
   findingJson: string,
   locationsBr: Buffer | null,
 ): Finding {
-  const finding = JSON.parse(findingJson) as Finding;
+  const finding = readColumn(
+    fingerprint,
+    "finding_json",
+    () => JSON.parse(findingJson) as Finding,
+  );
   if (locationsBr !== null) {
-    const text = brotliDecompressSync(locationsBr).toString("utf8");
-    finding.locations = JSON.parse(text) as FindingLocation[];
+    finding.locations = readColumn(
+      fingerprint,
+      "locations_br",
+      () =>
+        JSON.parse(
+          brotliDecompressSync(locationsBr).toString("utf8"),
+        ) as FindingLocation[],
+    );
   }
   return finding;
+}
+
+function readColumn<T>(fingerprint: string, column: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UnreadableRowError(fingerprint, column, error);
+  }
 }

@@ -45,7 +45,11 @@ function parseOrNull<T>(text: string | null): T | null {
 export function toFindingRecord(row: FindingRow): FindingRecord {
   return {
     fingerprint: row.fingerprint,
-    finding: findingOfColumns(row.finding_json, row.locations_br),
+    finding: findingOfColumns(
+      row.fingerprint,
+      row.finding_json,
+      row.locations_br,
+    ),
     state: row.state as FindingState,
     cycle: row.cycle,
     reason: row.reason,

@@ -191,11 +191,36 @@ describe("a finding's columns", () => {
           JSON.stringify(shell),
           JSON.stringify(locations),
         );
-        expect(findingOfColumns(findingJson, locationsBr)).toEqual({
+        expect(findingOfColumns("fp", findingJson, locationsBr)).toEqual({
           ...shell,
           locations,
         });
       }
     }
+  });
+});
+
+describe("a stored row that does not read back", () => {
+  it("fails naming the finding and the column, for damaged locations and damaged JSON", () => {
+    const { findingJson, locationsBr } = columnsOfParts(
+      "{}",
+      JSON.stringify(places(1, MANY)),
+    );
+    const damaged = Buffer.from(locationsBr!);
+    damaged.fill(0x55, 4, 40);
+
+    expect(() =>
+      findingOfColumns("a".repeat(64), findingJson, damaged),
+    ).toThrow(
+      expect.objectContaining({
+        code: "STORE_ROW_UNREADABLE",
+        details: { fingerprint: "a".repeat(64), column: "locations_br" },
+      }),
+    );
+    expect(() => findingOfColumns("b".repeat(64), "{", null)).toThrow(
+      expect.objectContaining({
+        details: { fingerprint: "b".repeat(64), column: "finding_json" },
+      }),
+    );
   });
 });
