@@ -260,6 +260,9 @@ describe("canary secrets fed through every format and the whole loop", () => {
       const evidence = await loop.store.listEvidence({});
       evidence.forEach((e, i) => sinks.set(`evidence ${i}`, e.bytes));
       sinks.set("evidence records", json(evidence));
+      // Read back through the store: many places are kept compressed, which a byte search of the
+      // file would not see into.
+      sinks.set("stored findings", json(await loop.store.listFindings()));
       sinks.set("metrics", Buffer.from(await fetchText(`${http.url}/metrics`)));
       sinks.set("health", Buffer.from(await fetchText(`${http.url}/health`)));
       filesUnder(join(dir, "data"), "data dir (open)", sinks);
