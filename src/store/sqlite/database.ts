@@ -54,17 +54,21 @@ export function cachedStatement(
   return statement;
 }
 
-/** Applies the migrations not yet recorded, each in its own transaction. */
+/**
+ * Applies the migrations not yet recorded, each in its own transaction, which looks again whether
+ * it is recorded: two processes opening a store at once (the daemon and a CLI command) both see
+ * it missing, and the second would apply it again (ALTER TABLE … ADD COLUMN fails the second time).
+ */
 export function migrateDatabase(db: Database.Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const rows = db.prepare(`SELECT version FROM schema_migrations`).all() as {
-    version: number;
-  }[];
-  const applied = new Set(rows.map((r) => r.version));
+  const applied = db.prepare(
+    `SELECT 1 FROM schema_migrations WHERE version = ?`,
+  );
   for (const m of migrations) {
-    if (applied.has(m.version)) continue;
+    if (applied.get(m.version) !== undefined) continue;
     db.transaction(() => {
+      if (applied.get(m.version) !== undefined) return;
       db.exec(m.sql);
       db.prepare(
         `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
