@@ -1,14 +1,20 @@
 import Database from "better-sqlite3";
 import { join } from "node:path";
+import { brotliCompressSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Finding, FindingLocation } from "../../../src/domain/finding.js";
 import { Sightings } from "../../../src/domain/sightings.js";
 import type { FindingState } from "../../../src/domain/states.js";
 import { migration001 } from "../../../src/store/migrations/001-initial.js";
+import { migrations } from "../../../src/store/migrations/index.js";
+import {
+  migrateDatabase,
+  openDatabase,
+} from "../../../src/store/sqlite/database.js";
 import {
   columnsOfParts,
   findingOfColumns,
-  INLINE_LOCATIONS_BYTES,
+  INLINE_LOCATIONS_CHARS,
 } from "../../../src/store/sqlite/finding-columns.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import { makeFinding } from "../../helpers/fakes/findings.js";
@@ -29,7 +35,7 @@ const places = (from: number, to: number): FindingLocation[] =>
 
 /** Enough places for their JSON to pass the inline limit. */
 const MANY =
-  Math.ceil(INLINE_LOCATIONS_BYTES / JSON.stringify(at(1)).length) + 1;
+  Math.ceil(INLINE_LOCATIONS_CHARS / JSON.stringify(at(1)).length) + 1;
 
 interface RawRow {
   finding_json: string;
@@ -183,6 +189,59 @@ describe("a store made before locations were stored apart", () => {
   });
 });
 
+describe("a store opened by two processes at once", () => {
+  it("gains each migration once when the other applies it while this one looks", () => {
+    const file = join(scratchDir("closeloop-locations-"), "closeloop.sqlite");
+    const old = openDatabase(file);
+    old.exec(migration001.sql);
+    old.exec(`CREATE TABLE schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+    old
+      .prepare("INSERT INTO schema_migrations VALUES (1, 'initial', ?)")
+      .run(AT);
+    old.close();
+    const mine = openDatabase(file);
+    const other = openDatabase(file);
+    // The other process migrates right after this one first reads what is applied.
+    let raced = false;
+    const racing = new Proxy(mine, {
+      get(target, prop) {
+        if (prop !== "prepare") {
+          const value: unknown = Reflect.get(target, prop);
+          return typeof value === "function" ? value.bind(target) : value;
+        }
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          if (!/^\s*SELECT .*FROM schema_migrations/s.test(sql))
+            return statement;
+          const after = <T>(result: T): T => {
+            if (!raced) {
+              raced = true;
+              migrateDatabase(other);
+            }
+            return result;
+          };
+          return {
+            get: (...args: unknown[]) => after(statement.get(...args)),
+            all: (...args: unknown[]) => after(statement.all(...args)),
+          };
+        };
+      },
+    });
+
+    migrateDatabase(racing);
+
+    expect(raced).toBe(true);
+    const versions = mine
+      .prepare("SELECT version FROM schema_migrations ORDER BY version")
+      .pluck()
+      .all();
+    expect(versions).toEqual(migrations.map((m) => m.version));
+    mine.close();
+    other.close();
+  });
+});
+
 describe("a finding's columns", () => {
   it("round-trip a shell without members and a shell with them, either side of the limit", () => {
     for (const shell of [{}, { kind: "secret", title: 'a "quoted" title' }]) {
@@ -201,7 +260,7 @@ describe("a finding's columns", () => {
 });
 
 describe("a stored row that does not read back", () => {
-  it("fails naming the finding and the column, for damaged locations and damaged JSON", () => {
+  it("fails naming the finding and the column, for damaged locations or JSON, or the wrong shape", () => {
     const { findingJson, locationsBr } = columnsOfParts(
       "{}",
       JSON.stringify(places(1, MANY)),
@@ -217,6 +276,16 @@ describe("a stored row that does not read back", () => {
         details: { fingerprint: "a".repeat(64), column: "locations_br" },
       }),
     );
+    for (const [json, br] of [
+      ["null", null],
+      ["5", null],
+      [JSON.stringify({ kind: "secret" }), null],
+      [findingJson, brotliCompressSync(Buffer.from("null"))],
+      [findingJson, brotliCompressSync(Buffer.from("[null,5]"))],
+    ] as const)
+      expect(() => findingOfColumns("c".repeat(64), json, br)).toThrow(
+        expect.objectContaining({ code: "STORE_ROW_UNREADABLE" }),
+      );
     expect(() => findingOfColumns("b".repeat(64), "{", null)).toThrow(
       expect.objectContaining({
         details: { fingerprint: "b".repeat(64), column: "finding_json" },
