@@ -70,12 +70,14 @@ export class LocationArena {
       entries.set(this.#entries);
       this.#entries = entries;
     }
-    // As many bytes as characters: every key is ASCII, its bytes as long as its text.
+    // As many bytes as characters: every key is ASCII, its bytes as long as its text. Otherwise
+    // each key is written again on its own, over the joined bytes: the offsets are then what was
+    // written whatever the keys hold (two joined could even make one character of two halves).
     const ascii = written === text.length;
     let from = this.#used;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] ?? "";
-      const length = ascii ? key.length : Buffer.byteLength(key, "utf8");
+      const length = ascii ? key.length : this.#bytes.write(key, from, "utf8");
       const at = this.#count * FIELDS;
       this.#entries[at] = this.#groupHolders[i] ?? 0;
       this.#entries[at + 1] = from;
@@ -83,7 +85,7 @@ export class LocationArena {
       from += length;
       this.#count += 1;
     }
-    this.#used += written;
+    this.#used = from;
     keys.length = 0;
     this.#groupChars = 0;
   }

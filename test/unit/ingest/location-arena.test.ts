@@ -39,6 +39,19 @@ describe("the location arena", () => {
     expect(arena.used).toBe(0);
   });
 
+  it("keeps two keys apart whose halves of one character would join", () => {
+    const arena = new LocationArena(1024);
+    arena.add(0, "a\ud800");
+    arena.add(1, "\udc00b");
+
+    const rows = arena.drain([holder("first"), holder("second")]);
+
+    expect(rows.map((r) => r.locations.toString())).toEqual([
+      Buffer.from("a\ud800").toString(),
+      Buffer.from("\udc00b").toString(),
+    ]);
+  });
+
   it("counts keys not yet written in what it holds, and drains them too", () => {
     const arena = new LocationArena(1 << 20);
     arena.add(0, key(7));
