@@ -2,11 +2,19 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  randomBytes,
   sign,
   verify,
   type KeyObject,
 } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { sha256Hex } from "../domain/secret.js";
 
@@ -29,16 +37,32 @@ export class EvidenceSigner {
     return new EvidenceSigner(generateKeyPairSync("ed25519").privateKey);
   }
 
+  /**
+   * The key is written whole under a name of its own, then linked into place: of two processes
+   * starting on a new data directory at once, one links first and the other loads that key
+   * (writing in place, the second failed with EEXIST, or could read a half-written file).
+   */
   static loadOrCreate(dataDir: string): EvidenceSigner {
     const path = join(dataDir, KEY_FILE);
-    if (existsSync(path)) {
-      return new EvidenceSigner(createPrivateKey(readFileSync(path, "utf8")));
-    }
+    if (existsSync(path)) return EvidenceSigner.#load(path);
     mkdirSync(dataDir, { recursive: true });
     const signer = EvidenceSigner.generate();
     const pem = signer.#privateKey.export({ type: "pkcs8", format: "pem" });
-    writeFileSync(path, pem, { mode: 0o600, flag: "wx" });
+    const own = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
+    writeFileSync(own, pem, { mode: 0o600, flag: "wx" });
+    try {
+      linkSync(own, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      return EvidenceSigner.#load(path);
+    } finally {
+      rmSync(own, { force: true });
+    }
     return signer;
+  }
+
+  static #load(path: string): EvidenceSigner {
+    return new EvidenceSigner(createPrivateKey(readFileSync(path, "utf8")));
   }
 
   /** A short stable id of the public key: which key signed a document. */
