@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import type * as Fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { EvidenceSigner } from "../../../src/evidence/signer.js";
@@ -7,7 +8,7 @@ import { scratchDir } from "../../helpers/scratch-dir.js";
 // A process that looked for the key just before another one wrote it: it sees none, once.
 const missedOnce = vi.hoisted(() => new Set<string>());
 vi.mock("node:fs", async (original) => {
-  const fs = await original<typeof import("node:fs")>();
+  const fs = await original<typeof Fs>();
   return {
     ...fs,
     existsSync: (path: string) => {

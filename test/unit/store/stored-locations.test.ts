@@ -208,7 +208,9 @@ describe("a store opened by two processes at once", () => {
       get(target, prop) {
         if (prop !== "prepare") {
           const value: unknown = Reflect.get(target, prop);
-          return typeof value === "function" ? value.bind(target) : value;
+          return typeof value === "function"
+            ? (value as (...a: unknown[]) => unknown).bind(target)
+            : value;
         }
         return (sql: string) => {
           const statement = target.prepare(sql);
