@@ -1,8 +1,9 @@
-import { isAscii } from "node:buffer";
-import { KeyText } from "./location-keys.js";
+import { decodeKeys, KeyText } from "./location-keys.js";
 
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
+const OPEN = 0x5b;
+const CLOSE = 0x5d;
 
 /**
  * Merges the staged rows of one finding after another into KeyText, as UTF-8 bytes in buffers it
@@ -63,15 +64,19 @@ export class KeyMerger {
   }
 
   finish(): KeyText {
-    const text = this.#count === 0 ? "" : this.#decode(0, this.#count - 1);
-    const first = this.#count === 0 ? undefined : this.#decode(0, 0);
-    return new KeyText(this.#cap, text, first, this.#count, this.#omitted);
-  }
-
-  #decode(firstKey: number, lastKey: number): string {
-    const from = this.#starts[firstKey] ?? 0;
-    const part = this.#bytes.subarray(from, this.#ends[lastKey] ?? from);
-    return isAscii(part) ? part.toString("latin1") : part.toString("utf8");
+    const count = this.#count;
+    const first =
+      count === 0
+        ? undefined
+        : decodeKeys(this.#bytes, this.#starts[0] ?? 0, this.#ends[0] ?? 0);
+    // The kept keys start at 0 (see add): the array is them between brackets, copied out of the
+    // buffer the next finding reuses.
+    const end = count === 0 ? 0 : (this.#ends[count - 1] ?? 0);
+    const json = Buffer.allocUnsafe(end + 2);
+    json[0] = OPEN;
+    this.#bytes.copy(json, 1, 0, end);
+    json[end + 1] = CLOSE;
+    return new KeyText(this.#cap, json, first, count, this.#omitted);
   }
 
   /** Whether the key at [from, to) is new and within the cap; counts it omitted past the cap. */

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import type { FindingLocation } from "./finding.js";
 import { locationKey } from "./location-key.js";
 
@@ -16,6 +17,8 @@ export interface LocationKeys {
   first(): string | undefined;
   /** The keys kept, in order, separated by `separator`. */
   joined(separator: "," | "\n"): string;
+  /** The keys kept as a JSON array's UTF-8 bytes, where they are held as bytes; null otherwise. */
+  jsonBytes(): Buffer | null;
   clear(): void;
 }
 
@@ -56,6 +59,10 @@ export class KeyStrings implements LocationKeys {
     return this.#keys.join(separator);
   }
 
+  jsonBytes(): null {
+    return null;
+  }
+
   clear(): void {
     this.#keys.length = 0;
     this.#seen = null;
@@ -70,26 +77,28 @@ export class KeyStrings implements LocationKeys {
 }
 
 /**
- * The keys of a staged merge, once merged (see KeyMerger): their text, joined by commas. Nothing
- * is added to them after that; should anything be, they turn back into KeyStrings first.
+ * The keys of a staged merge, once merged (see KeyMerger): a JSON array's UTF-8 bytes, which a
+ * store compresses as they are; decoded only when asked for as text. Nothing is added to them
+ * after that; should anything be, they turn back into KeyStrings first.
  */
 export class KeyText implements LocationKeys {
   #omitted: number;
   readonly #cap: number;
-  #text: string;
+  #json: Buffer;
   #first: string | undefined;
   #count: number;
   #thawed: KeyStrings | null = null;
 
+  /** `json`: `[`, the keys separated by commas, `]`. */
   constructor(
     cap: number,
-    text: string,
+    json: Buffer,
     first: string | undefined,
     count: number,
     omitted: number,
   ) {
     this.#cap = cap;
-    this.#text = text;
+    this.#json = json;
     this.#first = first;
     this.#count = count;
     this.#omitted = omitted;
@@ -118,7 +127,12 @@ export class KeyText implements LocationKeys {
 
   joined(separator: "," | "\n"): string {
     if (this.#thawed) return this.#thawed.joined(separator);
-    return separator === "," ? this.#text : this.#keyList().join("\n");
+    if (separator === "\n") return this.#keyList().join("\n");
+    return decodeKeys(this.#json, 1, this.#json.length - 1);
+  }
+
+  jsonBytes(): Buffer | null {
+    return this.#thawed ? null : this.#json;
   }
 
   clear(): void {
@@ -132,12 +146,18 @@ export class KeyText implements LocationKeys {
     for (const key of this.#keyList()) keys.add(key);
     keys.omitted = this.#omitted;
     this.#thawed = keys;
-    this.#text = "";
+    this.#json = Buffer.alloc(0);
     return keys;
   }
 
   #keyList(): string[] {
-    const locations = JSON.parse(`[${this.#text}]`) as FindingLocation[];
-    return locations.map(locationKey);
+    const text = decodeKeys(this.#json, 0, this.#json.length);
+    return (JSON.parse(text) as FindingLocation[]).map(locationKey);
   }
+}
+
+/** Bytes of keys as text: ASCII (the common case) decoded as Latin-1, which is faster. */
+export function decodeKeys(bytes: Buffer, from: number, to: number): string {
+  const part = bytes.subarray(from, to);
+  return isAscii(part) ? part.toString("latin1") : part.toString("utf8");
 }

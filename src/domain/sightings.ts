@@ -195,6 +195,11 @@ export class Sightings {
     return `[${this.#keys.joined(",")}]`;
   }
 
+  /** `locationsJson()` as UTF-8 bytes where they are held so (a staged merge); null otherwise. */
+  locationsJsonBytes(): Buffer | null {
+    return this.#keys.jsonBytes();
+  }
+
   #absorbFields(other: Finding): void {
     const a = this.shell;
     if (STATUS_RANK[other.status] > STATUS_RANK[a.status])

@@ -34,7 +34,10 @@ const findingOf = (item: UpsertItem): Finding =>
 
 const columnsOf = (item: UpsertItem): FindingColumns =>
   "sightings" in item
-    ? columnsOfParts(item.sightings.shellJson(), item.sightings.locationsJson())
+    ? columnsOfParts(
+        item.sightings.shellJson(),
+        item.sightings.locationsJsonBytes() ?? item.sightings.locationsJson(),
+      )
     : findingColumns(item.finding);
 
 function insertNew(db: Database, item: UpsertItem, at: string): void {

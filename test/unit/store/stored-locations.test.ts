@@ -14,7 +14,7 @@ import {
 import {
   columnsOfParts,
   findingOfColumns,
-  INLINE_LOCATIONS_CHARS,
+  INLINE_LOCATIONS_BYTES,
 } from "../../../src/store/sqlite/finding-columns.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import { makeFinding } from "../../helpers/fakes/findings.js";
@@ -35,7 +35,7 @@ const places = (from: number, to: number): FindingLocation[] =>
 
 /** Enough places for their JSON to pass the inline limit. */
 const MANY =
-  Math.ceil(INLINE_LOCATIONS_CHARS / JSON.stringify(at(1)).length) + 1;
+  Math.ceil(INLINE_LOCATIONS_BYTES / JSON.stringify(at(1)).length) + 1;
 
 interface RawRow {
   finding_json: string;
@@ -130,6 +130,25 @@ describe("the stored form of a finding's locations", () => {
     });
     expect((await store.getFinding(expected.fingerprint))?.finding).toEqual(
       expected,
+    );
+  });
+
+  it("stores a merge staged in two batches, compressed from its merged bytes", async () => {
+    const stage = await store.stageFindings();
+    const part = (from: number, to: number) => ({
+      sightings: new Sightings(
+        makeFinding("two-batches", { locations: places(from, to) }),
+      ),
+      sealedSecret: null,
+    });
+    await stage.add([part(1, MANY)], false);
+    await stage.add([part(MANY - 3, 2 * MANY)], true);
+    await stage.commit(AT);
+
+    const fp = makeFinding("two-batches").fingerprint;
+    expect(rowOf(fp).locations_br).not.toBeNull();
+    expect((await store.getFinding(fp))?.finding.locations).toEqual(
+      places(1, 2 * MANY),
     );
   });
 
@@ -247,17 +266,41 @@ describe("a store opened by two processes at once", () => {
 describe("a finding's columns", () => {
   it("round-trip a shell without members and a shell with them, either side of the limit", () => {
     for (const shell of [{}, { kind: "secret", title: 'a "quoted" title' }]) {
-      for (const locations of [places(1, 1), places(1, MANY)]) {
+      for (const [locations, asBytes] of [
+        [places(1, 1), false],
+        [places(1, MANY), false],
+        [places(1, 1), true],
+        [places(1, MANY), true],
+      ] as const) {
+        const json = JSON.stringify(locations);
         const { findingJson, locationsBr } = columnsOfParts(
           JSON.stringify(shell),
-          JSON.stringify(locations),
+          asBytes ? Buffer.from(json) : json,
         );
+        expect(locationsBr === null).toBe(locations.length === 1);
         expect(findingOfColumns("fp", findingJson, locationsBr)).toEqual({
           ...shell,
           locations,
         });
       }
     }
+  });
+});
+
+describe("the inline limit", () => {
+  it("is counted in bytes, not characters", () => {
+    const wide = [
+      { source: "s", file: "ü".repeat(INLINE_LOCATIONS_BYTES / 2) },
+    ];
+    const narrow = [
+      { source: "s", file: "u".repeat(INLINE_LOCATIONS_BYTES / 2) },
+    ];
+
+    expect(JSON.stringify(wide).length).toBeLessThan(INLINE_LOCATIONS_BYTES);
+    expect(
+      columnsOfParts("{}", JSON.stringify(wide)).locationsBr,
+    ).not.toBeNull();
+    expect(columnsOfParts("{}", JSON.stringify(narrow)).locationsBr).toBeNull();
   });
 });
 
