@@ -160,7 +160,7 @@ export class Sightings {
    * takes from here, written from the keys (which are the locations' JSON) without building one.
    */
   locationMembersJson(): string {
-    const locations = `"locations":[${this.#keys.joined(",")}]`;
+    const locations = `"locations":${this.locationsJson()}`;
     const { omitted } = this.#keys;
     return omitted > 0
       ? `${locations},"locationsOmitted":${omitted}`
@@ -170,7 +170,7 @@ export class Sightings {
   toFinding(): Finding {
     const finding: Finding = {
       ...this.shell,
-      locations: JSON.parse(`[${this.#keys.joined(",")}]`) as FindingLocation[],
+      locations: JSON.parse(this.locationsJson()) as FindingLocation[],
     };
     if (this.#keys.omitted > 0) finding.locationsOmitted = this.#keys.omitted;
     return finding;

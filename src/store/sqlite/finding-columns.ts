@@ -74,12 +74,7 @@ export function findingOfColumns(
     objectOf(JSON.parse(findingJson)),
   );
   if (locationsBr === null) {
-    if (!Array.isArray(finding.locations))
-      throw new UnreadableRowError(
-        fingerprint,
-        "finding_json",
-        new Error("no locations in it, and none apart"),
-      );
+    readColumn(fingerprint, "finding_json", () => arrayOf(finding.locations));
     return finding;
   }
   finding.locations = readColumn(fingerprint, "locations_br", () =>
