@@ -112,7 +112,13 @@ export class ArrayBatcher {
   #parsedUpTo(bytes: Buffer, end: number): ParsedBatch | null {
     let start = 0;
     while (start < end && isSpace(bytes[start] as number)) start++;
-    if (this.#index > 0 && bytes[start] === COMMA) start++;
+    // Past the first element the bytes start at a comma; without one (`}{`) the exact splitter
+    // takes over from here, and fails where the comma is missing.
+    const resumeAt = start;
+    if (this.#index > 0) {
+      if (bytes[start] !== COMMA) return null;
+      start++;
+    }
     let values: unknown;
     try {
       values = parseJsonList(bytes, start, end);
@@ -122,8 +128,8 @@ export class ArrayBatcher {
     const batch = new ParsedBatch(
       values as unknown[],
       this.#index,
-      bytes.subarray(start, end),
-      this.#pendingBase + start,
+      bytes.subarray(resumeAt, end),
+      this.#pendingBase + resumeAt,
       this.#patterns,
     );
     this.#index += batch.length;

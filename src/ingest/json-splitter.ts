@@ -31,12 +31,28 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * What may come next in a container the splitter walks: JSON's own grammar, so that a comma
+ * missing between two elements (`}{`), doubled or trailing is a syntax error where it is, as
+ * JSON.parse has it, not two elements read as if it were there.
+ */
+type Expect =
+  /** Just opened: a first value (a key in an object), or the close. */
+  | "first"
+  /** A value (or a key and its value) ended: a comma or the close. */
+  | "next"
+  /** After a comma: a value (in an object, a key). */
+  | "item"
+  /** In an object, after a key: its colon. */
+  | "colon"
+  /** In an object, after a colon: the key's value. */
+  | "value";
+
 interface Frame {
   isArray: boolean;
   index: number;
   key: string | null;
-  /** In an object: the next string is a key. */
-  wantKey: boolean;
+  expect: Expect;
 }
 
 const QUOTE = 0x22;
@@ -45,13 +61,15 @@ const OPEN_OBJ = 0x7b;
 const CLOSE_OBJ = 0x7d;
 const OPEN_ARR = 0x5b;
 const CLOSE_ARR = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 function isDelimiter(c: number): boolean {
-  return c === 0x2c || c === CLOSE_OBJ || c === CLOSE_ARR || isSpace(c);
+  return c === COMMA || c === CLOSE_OBJ || c === CLOSE_ARR || isSpace(c);
 }
 
 export class JsonSplitter {
@@ -82,20 +100,25 @@ export class JsonSplitter {
     if (resume === undefined) return;
     this.rootType = "array";
     this.#base = resume.base;
+    // Resumed where an element ended (or before the first): a comma comes next, if any.
     this.#frames.push({
       isArray: true,
       index: resume.index,
       key: null,
-      wantKey: false,
+      expect: resume.index > 0 ? "next" : "first",
     });
   }
 
-  /** Between two elements of the top-level array (or before its first), nothing half-read. */
+  /**
+   * Right after an element of the top-level array (or before its first), nothing half-read and
+   * no comma taken yet: where a resumed splitter (see the constructor) would be.
+   */
   get atArrayTop(): boolean {
     const top = this.#frames[0];
     return (
       this.#frames.length === 1 &&
       top?.isArray === true &&
+      top.expect !== "item" &&
       !this.#inValue &&
       this.#keyParts === null
     );
@@ -154,19 +177,37 @@ export class JsonSplitter {
 
   #structural(c: number, i: number): number {
     const top = this.#frames[this.#frames.length - 1];
-    if (top === undefined && this.rootType !== undefined) {
-      this.#fail("unexpected content after the end", i);
+    if (top === undefined) {
+      if (this.rootType !== undefined)
+        this.#fail("unexpected content after the end", i);
+      return this.#startValue(c, i);
     }
-    if (top && c === 0x2c) return i + 1;
-    if (top && !top.isArray && c === 0x3a) return i + 1;
-    if (top && (c === CLOSE_ARR || c === CLOSE_OBJ)) {
+    if (c === COMMA) {
+      if (top.expect !== "next") this.#fail("unexpected ','", i);
+      top.expect = "item";
+      return i + 1;
+    }
+    if (c === COLON) {
+      if (top.expect !== "colon") this.#fail("unexpected ':'", i);
+      top.expect = "value";
+      return i + 1;
+    }
+    if (c === CLOSE_ARR || c === CLOSE_OBJ) {
       if (top.isArray !== (c === CLOSE_ARR))
         this.#fail("mismatched bracket", i);
+      if (top.expect !== "first" && top.expect !== "next")
+        this.#fail(
+          top.expect === "item" ? "a trailing ','" : "expected a value",
+          i,
+        );
       this.#frames.pop();
       this.#afterValue();
       return i + 1;
     }
-    if (top && !top.isArray && top.wantKey) {
+    if (top.expect === "next")
+      this.#fail(`expected ',' or '${top.isArray ? "]" : "}"}'`, i);
+    if (top.expect === "colon") this.#fail("expected ':'", i);
+    if (!top.isArray && top.expect !== "value") {
       if (c !== QUOTE) this.#fail("expected a key", i);
       this.#keyParts = [];
       return i + 1;
@@ -201,7 +242,7 @@ export class JsonSplitter {
         return isArray ? next === ANY_INDEX : next !== ANY_INDEX;
       });
     if (descend) {
-      this.#frames.push({ isArray, index: 0, key: null, wantKey: !isArray });
+      this.#frames.push({ isArray, index: 0, key: null, expect: "first" });
       return i + 1;
     }
     this.#inValue = true;
@@ -320,7 +361,7 @@ export class JsonSplitter {
     const top = this.#frames[this.#frames.length - 1];
     if (top) {
       top.key = key;
-      top.wantKey = false;
+      top.expect = "colon";
     }
     if (this.#frames.length === 1) this.rootKeys.push(key);
     this.#keyParts = null;
@@ -334,7 +375,7 @@ export class JsonSplitter {
       return;
     }
     if (top.isArray) top.index++;
-    else top.wantKey = true;
+    top.expect = "next";
   }
 }
 

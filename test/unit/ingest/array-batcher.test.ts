@@ -102,12 +102,41 @@ describe("ArrayBatcher", () => {
     }
   });
 
-  it("keeps the exact splitter's leniency and its errors for unusual input", () => {
-    const lenient = Buffer.from('[ {"a":1} {"b":2},, 3, "s", [4] ,]');
+  it("reads values other than objects among the elements as the exact splitter does", () => {
+    const mixed = Buffer.from('[ {"a":1}, {"b":2}, 3, "s", [4] , null ]');
 
     for (const size of SIZES) {
-      expect(batched(lenient, size)).toEqual(reference(lenient));
+      expect(batched(mixed, size)).toEqual(reference(mixed));
     }
+  });
+
+  it("fails where a comma between elements is missing, doubled, leading or trailing", () => {
+    // Each with the offset of the byte where it breaks, as JSON.parse places it.
+    const cases: [string, string, number][] = [
+      ['[{"a":1} {"b":2}]', "expected ',' or ']'", 9],
+      ['[{"a":1}{"b":2}]', "expected ',' or ']'", 8],
+      ['[{"a":1},\n{"b":2}\n{"c":3}]', "expected ',' or ']'", 18],
+      ['[{"a":1},, {"b":2}]', "unexpected ','", 9],
+      ['[, {"a":1}]', "unexpected ','", 1],
+      ['[{"a":1},]', "a trailing ','", 9],
+      ['[{"a":1}, 3 4]', "expected ',' or ']'", 12],
+    ];
+    for (const [text, message, offset] of cases) {
+      const bytes = Buffer.from(text);
+
+      const want = thrown(() => reference(bytes));
+      expect(want, text).toMatchObject({ message, offset });
+      expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
+      for (const size of SIZES) {
+        expect(
+          thrown(() => batched(bytes, size)),
+          `${text} in ${size}s`,
+        ).toEqual(want);
+      }
+    }
+  });
+
+  it("gives the exact splitter's errors for broken input however it is cut", () => {
     for (const broken of ['[{"a":1}, {"b":', '[{"a":1}}]', '[{"a":1}] {}']) {
       const bytes = Buffer.from(broken);
       const want = thrown(() => reference(bytes));

@@ -206,6 +206,33 @@ describe("gitleaks JSON", () => {
     ).rejects.toMatchObject({ code: "MALFORMED_REPORT" });
   });
 
+  it("reports a comma missing between two findings as malformed, at the line of the second", async () => {
+    // Indented like gitleaks' own output, and long enough to span many read chunks, with the
+    // comma missing at the start, in the middle and near the end.
+    const item = (i: number) =>
+      JSON.stringify(
+        { ...V8[0], Secret: `s-${i % 40}-padding`, StartLine: i },
+        null,
+        1,
+      );
+    const lines = (text: string) => text.split("\n").length;
+    for (const missing of [1, 700, 1998]) {
+      let text = "[\n";
+      let line = 0;
+      for (let i = 0; i < 2000; i++) {
+        if (i === missing) line = lines(text);
+        text +=
+          item(i) + (i === 1999 ? "\n" : i === missing - 1 ? "\n" : ",\n");
+      }
+      text += "]\n";
+
+      await expect(
+        collectFindings(writeReport(`no-comma-${missing}.json`, text)),
+        `missing before item ${missing}`,
+      ).rejects.toMatchObject({ code: "MALFORMED_REPORT", details: { line } });
+    }
+  });
+
   it("streams records and reports progress", async () => {
     const seen: number[] = [];
     const path = fixture("gitleaks/gitleaks8_many.json");

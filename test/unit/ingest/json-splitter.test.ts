@@ -119,4 +119,28 @@ describe("JsonSplitter", () => {
       expect.objectContaining({ offset: 8 }),
     );
   });
+
+  it("holds the objects and arrays it walks to JSON's commas and colons, where they break", () => {
+    const walked: PathPattern[] = [["runs", ANY_INDEX, "results", ANY_INDEX]];
+    const cases: [string, string, number][] = [
+      ['{"runs":[{"results":[1]} {"results":[2]}]}', "expected ',' or ']'", 25],
+      ['{"runs" [{"results":[1]}]}', "expected ':'", 8],
+      ['{"version":"2" "runs":[]}', "expected ',' or '}'", 15],
+      ['{"runs":[],}', "a trailing ','", 11],
+      ['{"runs":[{"results":[1,,2]}]}', "unexpected ','", 23],
+      ['{"runs":[{"results":[1],:2}]}', "unexpected ':'", 24],
+      ['{"runs":}', "expected a value", 8],
+    ];
+    for (const [text, message, offset] of cases) {
+      expect(() => JSON.parse(text) as unknown, text).toThrow(SyntaxError);
+      for (const size of [1, 3, text.length]) {
+        expect(() => split(text, walked, size), `${text} in ${size}s`).toThrow(
+          expect.objectContaining({ message, offset }),
+        );
+      }
+    }
+    expect(
+      split('{"runs":[{"results":[1, 2]}, {}], "x":{}}', walked).values,
+    ).toHaveLength(2);
+  });
 });
