@@ -1,3 +1,5 @@
+import { jsonErrorByteOffset } from "./position.js";
+
 /**
  * A byte-level splitter for large JSON documents: it finds the values at chosen paths (the elements
  * of a top-level array, `runs[].results[]` of SARIF, `Findings[]` of ASFF) and hands back each one
@@ -64,6 +66,10 @@ const CLOSE_ARR = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 
+/** See JsonSplitter#checkOpenValue. */
+const FIRST_CHECK_BYTES = 1024 * 1024;
+export const MAX_ITEM_BYTES = 16 * 1024 * 1024;
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -88,6 +94,9 @@ export class JsonSplitter {
   #escape = false;
   #scalar = false;
   #parts: Buffer[] = [];
+  /** Bytes of the captured value held in #parts, and when it is next checked (see push). */
+  #openBytes = 0;
+  #nextCheck = FIRST_CHECK_BYTES;
   #keyParts: Buffer[] | null = null;
   #rootDone = false;
 
@@ -153,10 +162,33 @@ export class JsonSplitter {
     }
 
     if (this.#inValue && this.#captureIndex >= 0) {
-      this.#parts.push(chunk.subarray(Math.max(partStart, 0), n));
+      const part = chunk.subarray(Math.max(partStart, 0), n);
+      this.#parts.push(part);
+      this.#openBytes += part.length;
+      if (this.#openBytes >= this.#nextCheck) this.#checkOpenValue(false);
     }
     this.#base += n;
     return out;
+  }
+
+  /**
+   * An item still open after this many bytes is checked for a syntax error so far, and again at
+   * each doubling: a quote missing early in a file flips every string after it, so the item never
+   * ends, and the whole rest of the file would be held, then reported as ending too soon. Past
+   * MAX_ITEM_BYTES an item that is still valid is refused for its size.
+   */
+  #checkOpenValue(atEnd: boolean): void {
+    const text = Buffer.concat(this.#parts).toString("utf8");
+    const bad = jsonErrorByteOffset(text);
+    // A character cut at the chunk's end decodes as U+FFFD: an error there is not yet one.
+    const settled = atEnd ? this.#openBytes : this.#openBytes - 4;
+    if (bad < settled) this.#failAt("invalid JSON", this.#valueStart + bad);
+    if (!atEnd && this.#openBytes > MAX_ITEM_BYTES)
+      this.#failAt(
+        `an item longer than ${MAX_ITEM_BYTES / 1024 / 1024} MB`,
+        this.#valueStart,
+      );
+    this.#nextCheck = this.#openBytes * 2;
   }
 
   /** Throws when the input ended in the middle of a value. */
@@ -165,6 +197,7 @@ export class JsonSplitter {
       this.#inValue = false;
       return;
     }
+    if (this.#inValue && this.#captureIndex >= 0) this.#checkOpenValue(true);
     if (this.#inValue || this.#frames.length > 0 || this.#keyParts) {
       this.#fail("unexpected end of input", 0);
     }
@@ -172,7 +205,11 @@ export class JsonSplitter {
   }
 
   #fail(message: string, i: number): never {
-    throw new JsonSyntaxError(message, this.#base + i);
+    this.#failAt(message, this.#base + i);
+  }
+
+  #failAt(message: string, offset: number): never {
+    throw new JsonSyntaxError(message, offset);
   }
 
   #structural(c: number, i: number): number {
@@ -252,6 +289,8 @@ export class JsonSplitter {
     this.#depth = 0;
     this.#scalar = c !== OPEN_ARR && c !== OPEN_OBJ && c !== QUOTE;
     this.#parts = [];
+    this.#openBytes = 0;
+    this.#nextCheck = FIRST_CHECK_BYTES;
     return i;
   }
 

@@ -233,6 +233,36 @@ describe("gitleaks JSON", () => {
     }
   });
 
+  it("reports a quote missing early in a long report at its line, not at the end of the file", async () => {
+    const item = (i: number) =>
+      JSON.stringify({ ...V8[0], File: `f/${i}.py`, StartLine: i }, null, 2);
+    const items = Array.from({ length: 30_000 }, (_, i) => item(i));
+    // `"File": "f/5.py"` loses its opening quote: every string after it is read inside out.
+    items[5] = (items[5] ?? "").replace('"File"', 'File"');
+    const text = `[\n${items.join(",\n")}\n]\n`;
+    const line = text.slice(0, text.indexOf(' File": ')).split("\n").length;
+    expect(text.length).toBeGreaterThan(8 * 1024 * 1024);
+
+    await expect(
+      collectFindings(writeReport("no-quote.json", text)),
+    ).rejects.toMatchObject({ code: "MALFORMED_REPORT", details: { line } });
+  });
+
+  it("refuses one finding longer than 16 MB, naming where it starts", async () => {
+    const huge = JSON.stringify({
+      ...V8[0],
+      Match: "m".repeat(17 * 1024 * 1024),
+    });
+
+    await expect(
+      collectFindings(writeReport("huge.json", `[\n${huge}\n]`)),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      message: expect.stringContaining("longer than 16 MB") as unknown,
+      details: { line: 2 },
+    });
+  });
+
   it("streams records and reports progress", async () => {
     const seen: number[] = [];
     const path = fixture("gitleaks/gitleaks8_many.json");
