@@ -1,5 +1,6 @@
 import type { SplitBatch } from "./array-batcher.js";
 import { decodeUtf8 } from "./decode.js";
+import { JsonSyntaxError, MAX_ITEM_BYTES } from "./json-splitter.js";
 import { parseJson } from "./report-errors.js";
 
 const NEWLINE = 0x0a;
@@ -21,6 +22,12 @@ export class LineBatcher {
     if (this.#pending.length === 0) return this.#push(chunk, null);
     const nl = chunk.indexOf(NEWLINE);
     if (nl < 0) {
+      // A file without line ends (or one endless line) is not held whole.
+      if (this.#pending.length + chunk.length > MAX_ITEM_BYTES)
+        throw new JsonSyntaxError(
+          `a line longer than ${MAX_ITEM_BYTES / 1024 / 1024} MB`,
+          this.#base,
+        );
       this.#pending = Buffer.concat([this.#pending, chunk]);
       return new LineBatch(this.#base);
     }

@@ -60,4 +60,19 @@ describe("TruffleHog JSON lines", () => {
       collectFindings(writeReport("t.jsonl", text), { format: "trufflehog" }),
     ).rejects.toMatchObject({ code: "MALFORMED_REPORT", details: { line: 3 } });
   });
+
+  it("refuses a line longer than 16 MB, naming the line where it starts", async () => {
+    const good = '{"DetectorName":"URI","Raw":"https://u:p@h.example"}';
+    const endless = `{"DetectorName":"URI","Raw":"${"r".repeat(17 * 1024 * 1024)}`;
+
+    await expect(
+      collectFindings(writeReport("endless.jsonl", `${good}\n${endless}`), {
+        format: "trufflehog",
+      }),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      message: expect.stringContaining("longer than 16 MB") as unknown,
+      details: { line: 2 },
+    });
+  });
 });
