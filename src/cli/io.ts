@@ -35,3 +35,21 @@ export function configPathFrom(
 ): string {
   return option ?? env.CLOSELOOP_CONFIG ?? "./config/closeloop.yaml";
 }
+
+/** Exit status of a command whose reader closed the pipe first: 128 + SIGPIPE, as shells have it. */
+export const CLOSED_PIPE_EXIT = 141;
+
+/**
+ * `closeloop status --json | head`: once the reader closes the pipe, a write fails with EPIPE.
+ * Nothing more can be said there, so the command ends at once, without a stack trace; any other
+ * error of the stream is thrown as it was.
+ */
+export function endOnClosedPipe(
+  stream: NodeJS.EventEmitter,
+  exit: (code: number) => void,
+): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    exit(CLOSED_PIPE_EXIT);
+  });
+}

@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { endOnClosedPipe } from "./io.js";
 import { runCli } from "./program.js";
 
 /**
@@ -22,6 +23,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 process.on("SIGINT", onSignal);
 process.on("SIGTERM", onSignal);
+endOnClosedPipe(process.stdout, (code) => process.exit(code));
 
 const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
