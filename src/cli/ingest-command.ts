@@ -1,8 +1,10 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { Sightings } from "../domain/sightings.js";
 import { dryRunJsonLine } from "../ingest/dry-run.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
+import { tlsEndpointOf } from "../ingest/read-report.js";
 import { mergedSightings, readReportFile } from "./ingest-file.js";
 import { InputError } from "../domain/errors.js";
 import type { CliIo, CliOutcome } from "./io.js";
@@ -42,8 +44,25 @@ function parseFormat(value: string): FormatName {
   );
 }
 
+/** A file, or `host:port` when no file of that name exists (see tlsEndpointOf). */
+function reportTarget(cwd: string, file: string): string {
+  const path = resolve(cwd, file);
+  return tlsEndpointOf(file) !== null && !existsSync(path) ? file : path;
+}
+
+function parseDays(value: string): number {
+  const days = Number(value);
+  if (Number.isInteger(days) && days >= 0 && days <= 36_500) return days;
+  throw new InputError(
+    "BAD_OPTION",
+    `--horizon-days ${value}: give a whole number of days from 0 to 36500`,
+    { details: { horizonDays: value } },
+  );
+}
+
 interface IngestOptions {
   format?: string;
+  horizonDays?: string;
   dryRun: boolean;
   json: boolean;
   sourceRoot?: string;
@@ -63,7 +82,7 @@ export function registerIngestCommand(
     )
     .argument(
       "[file]",
-      "the report (gitleaks, TruffleHog, SARIF, ggshield, …); omit with --source",
+      "the report (gitleaks, TruffleHog, SARIF, ggshield, …), a directory of PEM certificates, or host:port of a TLS endpoint; omit with --source",
     )
     .option("--source <id>", "pull this configured source (sources[].id) once")
     .option("--format <name>", "the report format, when detection cannot tell")
@@ -72,6 +91,10 @@ export function registerIngestCommand(
     .option(
       "--source-root <dir>",
       "the directory the report paths are relative to (lets masked SARIF be read back)",
+    )
+    .option(
+      "--horizon-days <n>",
+      "certificates expiring within this many days are findings (default 30)",
     )
     .option("--config <file>", "configuration file")
     .action(async (file: string | undefined, options: IngestOptions) => {
@@ -98,12 +121,15 @@ export function registerIngestCommand(
       if (options.sourceRoot !== undefined) {
         readOptions.sourceRoot = resolve(io.cwd, options.sourceRoot);
       }
+      if (options.horizonDays !== undefined) {
+        readOptions.certificateHorizonDays = parseDays(options.horizonDays);
+      }
 
       let masked = 0;
       readOptions.onMasked = () => {
         masked += 1;
       };
-      const path = resolve(io.cwd, file);
+      const path = reportTarget(io.cwd, file);
 
       if (options.dryRun) {
         await readReportFile(io, path, readOptions, async (report) => {

@@ -1,6 +1,7 @@
 import { open, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { readCertificates } from "./certificates/read-certificates.js";
+import { scanTlsEndpoint } from "./certificates/scan-tls-endpoint.js";
 import { ArrayBatcher } from "./array-batcher.js";
 import type { SplitBatch } from "./array-batcher.js";
 import { CsvSplitter } from "./csv-splitter.js";
@@ -73,6 +74,11 @@ export async function openReport(
 ): Promise<OpenedReport> {
   const info = await statOrNull(path);
   const fallback = options.format ?? "gitleaks-json";
+  const endpoint = info === null ? tlsEndpointOf(path) : null;
+  if (endpoint !== null) {
+    const check = await scanTlsEndpoint(endpoint.host, endpoint.port, options);
+    return fromArray("certificate", 0, check.record ? [check.record] : []);
+  }
   if (info === null) {
     if (options.scanCompleted) return emptyReport(fallback);
     throw new IngestError(
@@ -277,4 +283,20 @@ function fromArray(
     yield await Promise.resolve(list);
   }
   return { format, bytes, batches: batches(), items: () => list.length };
+}
+
+/**
+ * `host:port` (a name, an IPv4 address or a bracketed IPv6 one) where no such file exists: the
+ * certificate that endpoint presents is read instead of a report.
+ */
+export function tlsEndpointOf(
+  target: string,
+): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(
+    target,
+  );
+  if (m === null) return null;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65_535) return null;
+  return { host: m[1] ?? m[2] ?? "", port };
 }

@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createServer } from "node:tls";
 import { describe, expect, it } from "vitest";
+import { runCli } from "../../../src/cli/program.js";
 import { collectFindings, scanTlsEndpoint } from "../../../src/ingest/index.js";
+import { captureIo } from "../cli/capture.js";
 import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const dir = scratchDir("closeloop-certs-");
@@ -71,6 +73,39 @@ describe("certificates", () => {
         hints: { certificateEndpoint: `127.0.0.1:${port}` },
         locations: [{ source: "tls", resource: `127.0.0.1:${port}` }],
       });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("ingests the certificate a host:port presents, within the horizon given", async () => {
+    const server = createServer({ cert: soon.cert, key: soon.key }, (socket) =>
+      socket.end(),
+    );
+    await new Promise<void>((resolve) =>
+      server.listen(0, "127.0.0.1", resolve),
+    );
+    const { port } = server.address() as AddressInfo;
+    const ingest = async (...more: string[]) => {
+      const io = captureIo({}, dir);
+      const args = ["ingest", `127.0.0.1:${port}`, "--dry-run", "--json"];
+      const code = await runCli([...args, ...more], io);
+      return { code, lines: io.stdout().split("\n").filter(Boolean) };
+    };
+
+    try {
+      const within = await ingest("--horizon-days", "30");
+      const beyond = await ingest("--horizon-days", "2");
+      const bad = await ingest("--horizon-days", "soon");
+
+      expect(within.code).toBe(0);
+      expect(within.lines).toHaveLength(1);
+      expect(JSON.parse(within.lines[0] ?? "{}")).toMatchObject({
+        kind: "certificate",
+        locations: [{ source: "tls", resource: `127.0.0.1:${port}` }],
+      });
+      expect(beyond).toEqual({ code: 0, lines: [] });
+      expect(bad.code).toBe(2);
     } finally {
       server.close();
     }
