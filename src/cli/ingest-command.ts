@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { Sightings } from "../domain/sightings.js";
 import { dryRunJsonLine } from "../ingest/dry-run.js";
 import type { FormatName, ReadOptions } from "../ingest/index.js";
-import { tlsEndpointOf } from "../ingest/read-report.js";
+import { tlsEndpointOf } from "../ingest/certificates/scan-tls-endpoint.js";
 import { mergedSightings, readReportFile } from "./ingest-file.js";
 import { InputError } from "../domain/errors.js";
 import type { CliIo, CliOutcome } from "./io.js";

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import {
+  certificatesSourceSchema,
   gitguardianSourceSchema,
   githubAlertsSourceSchema,
+  NAMES_NOTHING,
+  namesSomething,
 } from "../ingest/pull/index.js";
 
 export const DEFAULT_SOURCE_INTERVAL_MS = 10 * 60_000;
@@ -17,6 +20,9 @@ const scheduled = {
 const sourceSchemas = [
   githubAlertsSourceSchema.extend(scheduled),
   gitguardianSourceSchema.extend(scheduled),
+  certificatesSourceSchema
+    .extend(scheduled)
+    .refine(namesSomething, NAMES_NOTHING),
 ] as const;
 
 /** `sources[]`: finding APIs closeloop pulls on its own (ingest's `pullSourceSchema`, plus id). */

@@ -1,7 +1,10 @@
 import { open, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { readCertificates } from "./certificates/read-certificates.js";
-import { scanTlsEndpoint } from "./certificates/scan-tls-endpoint.js";
+import {
+  scanTlsEndpoint,
+  tlsEndpointOf,
+} from "./certificates/scan-tls-endpoint.js";
 import { ArrayBatcher } from "./array-batcher.js";
 import type { SplitBatch } from "./array-batcher.js";
 import { CsvSplitter } from "./csv-splitter.js";
@@ -283,20 +286,4 @@ function fromArray(
     yield await Promise.resolve(list);
   }
   return { format, bytes, batches: batches(), items: () => list.length };
-}
-
-/**
- * `host:port` (a name, an IPv4 address or a bracketed IPv6 one) where no such file exists: the
- * certificate that endpoint presents is read instead of a report.
- */
-export function tlsEndpointOf(
-  target: string,
-): { host: string; port: number } | null {
-  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(
-    target,
-  );
-  if (m === null) return null;
-  const port = Number(m[3]);
-  if (port < 1 || port > 65_535) return null;
-  return { host: m[1] ?? m[2] ?? "", port };
 }

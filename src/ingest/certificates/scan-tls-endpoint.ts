@@ -72,3 +72,19 @@ export function scanTlsEndpoint(
     });
   });
 }
+
+/**
+ * `host:port` (a name, an IPv4 address or a bracketed IPv6 one) where no such file exists: the
+ * certificate that endpoint presents is read instead of a report.
+ */
+export function tlsEndpointOf(
+  target: string,
+): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(
+    target,
+  );
+  if (m === null) return null;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65_535) return null;
+  return { host: m[1] ?? m[2] ?? "", port };
+}

@@ -1,9 +1,13 @@
 export {
+  certificatesSourceSchema,
   githubAlertsSourceSchema,
   gitguardianSourceSchema,
+  NAMES_NOTHING,
+  namesSomething,
   pullSourceSchema,
 } from "./schema.js";
 export type {
+  CertificatesSource,
   GithubAlertsSource,
   GitguardianSource,
   PullSource,

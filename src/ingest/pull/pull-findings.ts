@@ -1,5 +1,6 @@
 import { assertNever } from "../../domain/errors.js";
 import type { IngestRecord } from "../types.js";
+import { pullCertificates } from "./certificates.js";
 import { pullGitguardianIncidents } from "./gitguardian.js";
 import { pullGithubAlerts } from "./github-alerts.js";
 import type { PullDeps } from "./http-client.js";
@@ -20,6 +21,8 @@ export function pullFindings(
       return pullGithubAlerts(source, deps);
     case "gitguardian":
       return pullGitguardianIncidents(source, deps);
+    case "certificates":
+      return pullCertificates(source, deps);
     default:
       return assertNever(source, "pull source kind");
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { secretRefSchema } from "../../config/secret-ref.js";
+import { tlsEndpointOf } from "../certificates/scan-tls-endpoint.js";
 
 /**
  * GitHub secret scanning alerts, for one repository or (without `repo`) a whole organisation
@@ -35,11 +36,41 @@ export const gitguardianSourceSchema = z
   })
   .strict();
 
+/**
+ * Certificates closeloop checks itself, each pull: the ones TLS endpoints present and the PEM
+ * files (or directories of them) named, a finding for each that expires within `horizonDays`.
+ */
+export const certificatesSourceSchema = z
+  .object({
+    kind: z.literal("certificates"),
+    endpoints: z
+      .array(
+        z
+          .string()
+          .refine((e) => tlsEndpointOf(e) !== null, "expected host:port"),
+      )
+      .default([]),
+    paths: z.array(z.string().min(1)).default([]),
+    horizonDays: z.number().int().min(0).max(36_500).default(30),
+    timeoutMs: z.number().int().min(100).default(10_000),
+  })
+  .strict();
+
+/** A certificates source that names nothing to check is a mistake in its configuration. */
+export const namesSomething = (s: { endpoints: string[]; paths: string[] }) =>
+  s.endpoints.length + s.paths.length > 0;
+export const NAMES_NOTHING = {
+  message: "name at least one endpoint or path",
+  path: ["endpoints"],
+};
+
 export const pullSourceSchema = z.discriminatedUnion("kind", [
   githubAlertsSourceSchema,
   gitguardianSourceSchema,
+  certificatesSourceSchema.refine(namesSomething, NAMES_NOTHING),
 ]);
 
 export type GithubAlertsSource = z.infer<typeof githubAlertsSourceSchema>;
 export type GitguardianSource = z.infer<typeof gitguardianSourceSchema>;
+export type CertificatesSource = z.infer<typeof certificatesSourceSchema>;
 export type PullSource = z.infer<typeof pullSourceSchema>;

@@ -67,6 +67,39 @@ http:
     expect(config.http.webhooks?.itsm["snow"]?.secret).toEqual({ env: "HOOK" });
   });
 
+  it("takes a certificates source with its horizon, and refuses one that names nothing or a bad endpoint", () => {
+    const config = parseConfig(
+      `${BASE}
+sources:
+  - { id: certs, kind: certificates, endpoints: ["db.internal:5432", "[::1]:443"] }
+`,
+      "test.yaml",
+      ENV,
+    );
+    const problems = problemsOf(`${BASE}
+sources:
+  - { id: none, kind: certificates }
+  - { id: bad, kind: certificates, endpoints: ["db.internal"], horizonDays: -1 }
+`);
+
+    expect(config.sources[0]).toMatchObject({
+      kind: "certificates",
+      horizonDays: 30,
+      paths: [],
+      timeoutMs: 10_000,
+    });
+    expect(problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining([
+        "sources[0].endpoints",
+        "sources[1].endpoints[0]",
+        "sources[1].horizonDays",
+      ]),
+    );
+    expect(
+      problems.find((p) => p.path === "sources[1].endpoints[0]")?.message,
+    ).toContain("host:port");
+  });
+
   it("names the path of each bad new field", () => {
     const problems = problemsOf(`${BASE}
 targets:
@@ -98,7 +131,7 @@ http:
     );
     expect(
       problems.find((p) => p.path === "sources[2].kind")?.message,
-    ).toContain("github-secret-scanning, gitguardian");
+    ).toContain("github-secret-scanning, gitguardian, certificates");
   });
 
   it("refuses webhooks that name an unconfigured instance or source, and duplicate source ids", () => {

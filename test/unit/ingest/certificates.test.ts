@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer as createNetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createServer } from "node:tls";
@@ -7,6 +8,11 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/program.js";
 import { collectFindings, scanTlsEndpoint } from "../../../src/ingest/index.js";
 import { captureIo } from "../cli/capture.js";
+import { MemoryLogger } from "../../helpers/fakes/memory-logger.js";
+import {
+  pullFindings,
+  pullSourceSchema,
+} from "../../../src/ingest/pull/index.js";
 import { scratchDir } from "../../helpers/scratch-dir.js";
 
 const dir = scratchDir("closeloop-certs-");
@@ -109,5 +115,67 @@ describe("certificates", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("pulls a certificates source: its paths and endpoints, past one that cannot be reached", async () => {
+    const server = createServer({ cert: soon.cert, key: soon.key }, (socket) =>
+      socket.end(),
+    );
+    await new Promise<void>((resolve) =>
+      server.listen(0, "127.0.0.1", resolve),
+    );
+    const { port } = server.address() as AddressInfo;
+    const closed = createNetServer();
+    await new Promise<void>((resolve) =>
+      closed.listen(0, "127.0.0.1", resolve),
+    );
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const logger = new MemoryLogger();
+    const source = pullSourceSchema.parse({
+      kind: "certificates",
+      paths: [dir],
+      endpoints: [`127.0.0.1:${deadPort}`, `127.0.0.1:${port}`],
+      timeoutMs: 2000,
+    });
+
+    try {
+      const records = [];
+      for await (const r of pullFindings(source, { logger, env: {} }))
+        records.push(r);
+
+      expect(records.map((r) => r.finding.locations[0]?.source)).toEqual([
+        "certificate",
+        "tls",
+      ]);
+      expect(logger.lines).toEqual([
+        expect.objectContaining({
+          event: "certificate.endpoint_unreachable",
+          fields: expect.objectContaining({
+            endpoint: `127.0.0.1:${deadPort}`,
+          }) as unknown,
+        }),
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("fails a certificates pull whose path cannot be read, naming it", async () => {
+    const source = pullSourceSchema.parse({
+      kind: "certificates",
+      paths: [join(dir, "missing")],
+    });
+    const pull = async () => {
+      for await (const _ of pullFindings(source, {
+        logger: new MemoryLogger(),
+        env: {},
+      }));
+    };
+
+    await expect(pull()).rejects.toMatchObject({
+      code: "CERTIFICATE_PATH_UNREADABLE",
+      details: { path: join(dir, "missing") },
+    });
   });
 });
