@@ -1,4 +1,5 @@
 import { StringDecoder } from "node:string_decoder";
+import { MAX_ITEM_BYTES } from "./json-splitter.js";
 
 /**
  * Splits CSV (RFC 4180: quoted fields may hold commas, quotes and newlines, as a multi-line secret
@@ -20,7 +21,16 @@ export class CsvSplitter {
   #rowLine = 1;
 
   push(chunk: Buffer): CsvRow[] {
-    return this.#consume(this.#decoder.write(chunk));
+    const rows = this.#consume(this.#decoder.write(chunk));
+    // A quote left open reads the rest of the file into one field: not held past this.
+    let open = this.#field.length;
+    for (const cell of this.#row) open += cell.length;
+    if (open > MAX_ITEM_BYTES)
+      throw new CsvError(
+        `a row longer than ${MAX_ITEM_BYTES / 1024 / 1024} MB (a quote left open?)`,
+        this.#rowLine,
+      );
+    return rows;
   }
 
   end(): CsvRow[] {

@@ -278,6 +278,23 @@ describe("gitleaks JSON", () => {
     expect(seen.at(-1)).toBeGreaterThan(2000);
   });
 
+  it("refuses a CSV row longer than 16 MB, a quote left open, at the line where it starts", async () => {
+    const header = "RuleID,Commit,File,SymlinkFile,Secret,Match,StartLine\n";
+    const good = "generic-api-key,c1,a.env,,s3cr3t-value-1,m,1\n";
+    const open = `generic-api-key,c2,b.env,,"never closed,m,2\n`;
+    const rest = `${good}`.repeat(Math.ceil((17 * 1024 * 1024) / good.length));
+
+    await expect(
+      collectFindings(
+        writeReport("open-quote.csv", header + good + open + rest),
+      ),
+    ).rejects.toMatchObject({
+      code: "MALFORMED_REPORT",
+      message: expect.stringContaining("longer than 16 MB") as unknown,
+      details: { line: 3 },
+    });
+  });
+
   it("reads gitleaks CSV with multi-line quoted secrets", async () => {
     const simple = await collectFindings(fixture("gitleaks/csv_simple.csv"));
     const pem =
