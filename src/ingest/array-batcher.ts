@@ -23,7 +23,7 @@ const COMMA = 0x2c;
  * whose only pattern is `[[]]`) it guesses that the last `}` of the buffered bytes ends an element
  * and lets one `JSON.parse("[" + bytes + "]")` check the guess: tokenising is deterministic, so a
  * prefix that parses as a list of values ends exactly on an element. A failed guess (an element
- * longer than the buffer, a syntax error, lenient input) falls back to the exact `JsonSplitter`
+ * longer than the buffer, a syntax error, values other than objects) falls back to the exact `JsonSplitter`
  * from the same byte, which gives the same items and errors as it always did.
  */
 export class ArrayBatcher {
@@ -66,7 +66,7 @@ export class ArrayBatcher {
     return this.#pushFast();
   }
 
-  /** Items left at the end (only lenient or broken input leaves some); throws if truncated. */
+  /** Items left at the end (only broken input leaves some); throws if truncated. */
   end(): SplitBatch {
     let last: SplitBatch = EMPTY;
     if (this.#mode === "prelude" && this.#exact === null) {
