@@ -23,8 +23,8 @@ const COMMA = 0x2c;
  * whose only pattern is `[[]]`) it guesses that the last `}` of the buffered bytes ends an element
  * and lets one `JSON.parse("[" + bytes + "]")` check the guess: tokenising is deterministic, so a
  * prefix that parses as a list of values ends exactly on an element. A failed guess (an element
- * longer than the buffer, a syntax error, values other than objects) falls back to the exact `JsonSplitter`
- * from the same byte, which gives the same items and errors as it always did.
+ * longer than the buffer, a syntax error, a comma missing before the batch) falls back to the
+ * exact `JsonSplitter` from the same byte, which gives the same items and errors.
  */
 export class ArrayBatcher {
   readonly #patterns: PathPattern[];
