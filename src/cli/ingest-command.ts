@@ -82,7 +82,8 @@ export function registerIngestCommand(
     )
     .argument(
       "[file]",
-      "the report (gitleaks, TruffleHog, SARIF, ggshield, …), a directory of PEM certificates, or host:port of a TLS endpoint; omit with --source",
+      "the report (gitleaks, TruffleHog, SARIF, ggshield, …), a directory of PEM certificates, " +
+        "or host:port of a TLS endpoint; omit with --source",
     )
     .option("--source <id>", "pull this configured source (sources[].id) once")
     .option("--format <name>", "the report format, when detection cannot tell")

@@ -36,7 +36,7 @@ export function configPathFrom(
   return option ?? env.CLOSELOOP_CONFIG ?? "./config/closeloop.yaml";
 }
 
-/** Exit status of a command whose reader closed the pipe first: 128 + SIGPIPE, as shells have it. */
+/** Exit status when the reader closed the pipe first: 128 + SIGPIPE, as shells have it. */
 export const CLOSED_PIPE_EXIT = 141;
 
 /**

@@ -116,7 +116,7 @@ async function* mergeInBatches(
     kind: "locations",
     locations: arena?.drain(holders.map((h) => h.record.sightings)) ?? [],
   });
-  /** The finding held for `record`'s fingerprint: by its slot when it has one of this generation. */
+  /** The finding held for `record`'s fingerprint: by its slot, when that is of this generation. */
   const heldFor = (record: IngestRecord): Held | undefined => {
     const { slot } = record;
     const { fingerprint } = record.finding;

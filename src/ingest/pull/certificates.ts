@@ -24,7 +24,7 @@ export async function* pullCertificates(
     yield* await readCertificates(path, options).catch((cause: unknown) => {
       throw new InputError(
         "CERTIFICATE_PATH_UNREADABLE",
-        `paths[${i}] ${path}: cannot be read (${cause instanceof Error ? cause.message : String(cause)})`,
+        `paths[${i}] ${path}: cannot be read (${messageOf(cause)})`,
         { cause, details: { path } },
       );
     });
@@ -41,8 +41,12 @@ export async function* pullCertificates(
     } catch (error) {
       deps.logger.warn("certificate.endpoint_unreachable", {
         endpoint,
-        error: error instanceof Error ? error.message : String(error),
+        error: messageOf(error),
       });
     }
   }
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
 }
