@@ -1,4 +1,5 @@
-import { decodeKeys, KeyText } from "./location-keys.js";
+import { KeyText } from "./location-keys.js";
+import { decodeUtf8 } from "./utf8.js";
 
 const NEWLINE = 0x0a;
 const COMMA = 0x2c;
@@ -68,7 +69,7 @@ export class KeyMerger {
     const first =
       count === 0
         ? undefined
-        : decodeKeys(this.#bytes, this.#starts[0] ?? 0, this.#ends[0] ?? 0);
+        : decodeUtf8(this.#bytes, this.#starts[0] ?? 0, this.#ends[0] ?? 0);
     // The kept keys start at 0 (see add): the array is them between brackets, copied out of the
     // buffer the next finding reuses.
     const end = count === 0 ? 0 : (this.#ends[count - 1] ?? 0);

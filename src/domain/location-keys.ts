@@ -1,6 +1,6 @@
-import { isAscii } from "node:buffer";
 import type { FindingLocation } from "./finding.js";
 import { locationKey } from "./location-key.js";
+import { decodeUtf8 } from "./utf8.js";
 
 /** Up to this many keys, a list finds a repeat by scanning them. */
 const SCAN_LIMIT = 16;
@@ -128,7 +128,7 @@ export class KeyText implements LocationKeys {
   joined(separator: "," | "\n"): string {
     if (this.#thawed) return this.#thawed.joined(separator);
     if (separator === "\n") return this.#keyList().join("\n");
-    return decodeKeys(this.#json, 1, this.#json.length - 1);
+    return decodeUtf8(this.#json, 1, this.#json.length - 1);
   }
 
   jsonBytes(): Buffer | null {
@@ -151,13 +151,7 @@ export class KeyText implements LocationKeys {
   }
 
   #keyList(): string[] {
-    const text = decodeKeys(this.#json, 0, this.#json.length);
+    const text = decodeUtf8(this.#json, 0, this.#json.length);
     return (JSON.parse(text) as FindingLocation[]).map(locationKey);
   }
-}
-
-/** Bytes of keys as text: ASCII (the common case) decoded as Latin-1, which is faster. */
-export function decodeKeys(bytes: Buffer, from: number, to: number): string {
-  const part = bytes.subarray(from, to);
-  return isAscii(part) ? part.toString("latin1") : part.toString("utf8");
 }

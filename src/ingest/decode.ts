@@ -1,18 +1,7 @@
-import { isAscii } from "node:buffer";
+import { decodeUtf8 } from "../domain/utf8.js";
 
 const OPEN_ARR = 0x5b;
 const CLOSE_ARR = 0x5d;
-
-/**
- * Decodes bytes [start, end) as UTF-8. Most reports are ASCII: those bytes are copied as they are
- * (`latin1` is the same text for ASCII), several times faster than UTF-8 decoding, and the one-byte
- * string that comes out is what `JSON.parse` reads fastest. The callers cut only at ASCII bytes
- * (`}`, a newline), so a multi-byte character is never split.
- */
-export function decodeUtf8(bytes: Buffer, start: number, end: number): string {
-  const part = bytes.subarray(start, end);
-  return isAscii(part) ? part.toString("latin1") : part.toString("utf8");
-}
 
 /**
  * `JSON.parse` of `[` + bytes [start, end) + `]`, as one array. Where the bytes around the range

@@ -1,5 +1,5 @@
 import type { SplitBatch } from "./array-batcher.js";
-import { decodeUtf8 } from "./decode.js";
+import { decodeUtf8 } from "../domain/utf8.js";
 import { JsonSyntaxError, MAX_ITEM_BYTES } from "./json-splitter.js";
 import { parseJson } from "./report-errors.js";
 

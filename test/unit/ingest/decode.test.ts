@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeUtf8, parseJsonList } from "../../../src/ingest/decode.js";
+import { decodeUtf8 } from "../../../src/domain/utf8.js";
+import { parseJsonList } from "../../../src/ingest/decode.js";
 import { isRedacted } from "../../../src/ingest/fingerprint.js";
 
 describe("decodeUtf8", () => {
