@@ -1,3 +1,4 @@
+import { messageOf } from "../domain/errors.js";
 import type { Command } from "commander";
 import type { Closeloop } from "../container/index.js";
 import { PAUSED_REASON } from "../engine/deferral.js";
@@ -48,7 +49,7 @@ async function runOnce(
       pullErrors += 1;
       closeloop.logger.warn("source.pull_failed", {
         source: source.id,
-        message: error instanceof Error ? error.message : String(error),
+        message: messageOf(error),
       });
     }
   }

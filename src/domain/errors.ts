@@ -38,6 +38,11 @@ export class CloseloopError extends Error {
 /** Bad input from a user: a report, a mapping, a configuration, a command line. Exit code 2. */
 export class InputError extends CloseloopError {}
 
+/** The message of whatever was thrown: an Error's own, anything else as a string. */
+export function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 export function isCloseloopError(value: unknown): value is CloseloopError {
   return value instanceof CloseloopError;
 }

@@ -1,4 +1,4 @@
-import { assertNever, isCloseloopError } from "../domain/errors.js";
+import { assertNever, isCloseloopError, messageOf } from "../domain/errors.js";
 import type { FindingRecord } from "../store/types.js";
 import type { StepContext, StepOutcome } from "./context.js";
 import { awaitingStep } from "./steps/approval-step.js";
@@ -28,7 +28,7 @@ export function errorFields(error: unknown): Record<string, unknown> {
   }
   return {
     code: "UNEXPECTED",
-    message: error instanceof Error ? error.message : String(error),
+    message: messageOf(error),
   };
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Liquid, Template } from "liquidjs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { InputError } from "../domain/errors.js";
+import { InputError, messageOf } from "../domain/errors.js";
 import { isKnownField, type RecordType } from "./record-types.js";
 import {
   isLimitError,
@@ -158,7 +158,7 @@ function compile(
   try {
     template = liquid.parse(value);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     if (isLimitError(error)) costly(reason);
     else
       problems.push({ field, message: `template does not parse: ${reason}` });

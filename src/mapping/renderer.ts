@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { InputError } from "../domain/errors.js";
+import { InputError, messageOf } from "../domain/errors.js";
 import type { ItsmKind } from "../itsm/types.js";
 import { createSandboxedLiquid } from "./liquid.js";
 import {
@@ -136,7 +136,7 @@ function renderNode(
       try {
         return String(render(node));
       } catch (cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
+        const reason = messageOf(cause);
         const problem = isLimitError(cause)
           ? { field: node.field, message: reason, tooCostly: true as const }
           : { field: node.field, message: reason };

@@ -1,4 +1,4 @@
-import { CloseloopError } from "../domain/errors.js";
+import { CloseloopError, messageOf } from "../domain/errors.js";
 
 /** The finding was not in the state the caller expected: another worker moved it first. */
 export class StateConflictError extends CloseloopError {
@@ -19,7 +19,7 @@ export class UnreadableRowError extends StoreError {
     super(
       "STORE_ROW_UNREADABLE",
       `the ${column} of finding ${fingerprint.slice(0, 12)} does not read back: ` +
-        (cause instanceof Error ? cause.message : String(cause)),
+        messageOf(cause),
       { cause, details: { fingerprint, column } },
     );
   }

@@ -1,3 +1,4 @@
+import { messageOf } from "../../domain/errors.js";
 import type { PassSummary } from "../../engine/types.js";
 import type { Logger } from "../../logging/logger.js";
 
@@ -70,7 +71,7 @@ export function createPassLoop(options: PassLoopOptions): PassLoop {
           await options.runOnce();
         } catch (error) {
           logger.error("engine.pass_failed", {
-            error: error instanceof Error ? error.message : String(error),
+            error: messageOf(error),
           });
         }
         if (signal.aborted) return;

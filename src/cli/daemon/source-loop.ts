@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SourceEntry } from "../../config/schema.js";
 import type { Closeloop } from "../../container/index.js";
-import { isCloseloopError } from "../../domain/errors.js";
+import { isCloseloopError, messageOf } from "../../domain/errors.js";
 import { pullSource, type SourcePull } from "./pull-source.js";
 
 export interface SourceLoopOptions {
@@ -40,7 +40,7 @@ async function loop(
         source: source.id,
         kind: source.kind,
         code: isCloseloopError(error) ? error.code : "UNEXPECTED",
-        message: error instanceof Error ? error.message : String(error),
+        message: messageOf(error),
       });
     }
     try {

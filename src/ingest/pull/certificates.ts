@@ -3,7 +3,7 @@ import {
   scanTlsEndpoint,
   tlsEndpointOf,
 } from "../certificates/scan-tls-endpoint.js";
-import { InputError } from "../../domain/errors.js";
+import { InputError, messageOf } from "../../domain/errors.js";
 import type { IngestRecord } from "../types.js";
 import type { PullDeps } from "./http-client.js";
 import type { CertificatesSource } from "./schema.js";
@@ -45,8 +45,4 @@ export async function* pullCertificates(
       });
     }
   }
-}
-
-function messageOf(cause: unknown): string {
-  return cause instanceof Error ? cause.message : String(cause);
 }

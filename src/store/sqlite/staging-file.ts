@@ -8,7 +8,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CloseloopError, InputError } from "../../domain/errors.js";
+import { CloseloopError, InputError, messageOf } from "../../domain/errors.js";
 
 /** Appends are gathered up to this many bytes: one write per megabyte, not one per row. */
 const WRITE_BUFFER = 1024 * 1024;
@@ -44,7 +44,7 @@ function whyNot(cause: unknown): string {
   if (code === "ENOENT" || code === "ENOTDIR") return "it does not exist";
   if (code === "EACCES" || code === "EPERM" || code === "EROFS")
     return "it is not writable";
-  return cause instanceof Error ? cause.message : String(cause);
+  return messageOf(cause);
 }
 
 /**
