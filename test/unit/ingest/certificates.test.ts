@@ -43,6 +43,13 @@ function selfSigned(name: string, days: number): { cert: string; key: string } {
 }
 
 const soon = selfSigned("soon.example", 5);
+
+/** A TLS server on a free local port that presents `pair` and hangs up. */
+async function serving(pair: { cert: string; key: string }) {
+  const server = createServer(pair, (socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
 selfSigned("later.example", 400);
 
 describe("certificates", () => {
@@ -61,13 +68,7 @@ describe("certificates", () => {
   });
 
   it("reads the certificate a TLS endpoint presents", async () => {
-    const server = createServer({ cert: soon.cert, key: soon.key }, (socket) =>
-      socket.end(),
-    );
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
-    const { port } = server.address() as AddressInfo;
+    const { server, port } = await serving(soon);
 
     try {
       const check = await scanTlsEndpoint("127.0.0.1", port, {
@@ -85,13 +86,7 @@ describe("certificates", () => {
   });
 
   it("ingests the certificate a host:port presents, within the horizon given", async () => {
-    const server = createServer({ cert: soon.cert, key: soon.key }, (socket) =>
-      socket.end(),
-    );
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
-    const { port } = server.address() as AddressInfo;
+    const { server, port } = await serving(soon);
     const ingest = async (...more: string[]) => {
       const io = captureIo({}, dir);
       const args = ["ingest", `127.0.0.1:${port}`, "--dry-run", "--json"];
@@ -118,13 +113,7 @@ describe("certificates", () => {
   });
 
   it("pulls a certificates source: its paths and endpoints, past one that cannot be reached", async () => {
-    const server = createServer({ cert: soon.cert, key: soon.key }, (socket) =>
-      socket.end(),
-    );
-    await new Promise<void>((resolve) =>
-      server.listen(0, "127.0.0.1", resolve),
-    );
-    const { port } = server.address() as AddressInfo;
+    const { server, port } = await serving(soon);
     const closed = createNetServer();
     await new Promise<void>((resolve) =>
       closed.listen(0, "127.0.0.1", resolve),

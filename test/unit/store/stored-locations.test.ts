@@ -180,17 +180,21 @@ describe("the stored form of a finding's locations", () => {
   });
 });
 
+/** A store as the first schema made it, migration 1 recorded: open, for rows to be put in. */
+function storeAtMigration1(file: string): Database.Database {
+  const old = new Database(file);
+  old.exec(migration001.sql);
+  old.exec(`CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', ?)").run(AT);
+  return old;
+}
+
 describe("a store made before locations were stored apart", () => {
   it("gains the column and reads its findings as they were", async () => {
     const dataDir = scratchDir("closeloop-locations-");
     const finding = makeFinding("old", { locations: places(1, MANY) });
-    const old = new Database(join(dataDir, "closeloop.sqlite"));
-    old.exec(migration001.sql);
-    old.exec(`CREATE TABLE schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-    old
-      .prepare("INSERT INTO schema_migrations VALUES (1, 'initial', ?)")
-      .run(AT);
+    const old = storeAtMigration1(join(dataDir, "closeloop.sqlite"));
     old
       .prepare(
         `INSERT INTO findings (fingerprint, finding_json, state, created_at, updated_at)
@@ -211,14 +215,7 @@ describe("a store made before locations were stored apart", () => {
 describe("a store opened by two processes at once", () => {
   it("gains each migration once when the other applies it while this one looks", () => {
     const file = join(scratchDir("closeloop-locations-"), "closeloop.sqlite");
-    const old = openDatabase(file);
-    old.exec(migration001.sql);
-    old.exec(`CREATE TABLE schema_migrations (
-      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-    old
-      .prepare("INSERT INTO schema_migrations VALUES (1, 'initial', ?)")
-      .run(AT);
-    old.close();
+    storeAtMigration1(file).close();
     const mine = openDatabase(file);
     const other = openDatabase(file);
     // The other process migrates right after this one first reads what is applied.
